@@ -1,0 +1,69 @@
+# The Celery + Django guide. `make help` lists the targets.
+
+# --- Configuration ------------------------------------------------------------
+PYTHON      ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+BIN         := $(VENV)/bin
+LANGUAGES   := en ko
+LANGUAGE    ?= en
+SOURCEDIR   := docs
+BUILDDIR    := _build
+SPHINXOPTS  ?= -W --keep-going
+SPHINXBUILD := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help html livehtml gettext update-po stat doctest lint test bench clean
+
+help: ## List the targets
+	@echo "Usage: make <target> [LANGUAGE=en|ko]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+# The virtual environment is rebuilt whenever a requirements file changes.
+$(BIN)/.installed: requirements/dev.txt requirements/constraints.txt example/requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
+	touch $@
+
+html: $(BIN)/.installed ## Build both languages into _build/html/{en,ko}/
+	@for lang in $(LANGUAGES); do \
+	  echo "== $$lang"; \
+	  $(SPHINXBUILD) -q -b html -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/html/$$lang || exit 1; \
+	done
+	cp $(SOURCEDIR)/_root/index.html $(BUILDDIR)/html/index.html
+	@echo "Open $(BUILDDIR)/html/index.html"
+
+livehtml: $(BIN)/.installed ## Serve one language and rebuild on change (LANGUAGE=ko)
+	$(BIN)/sphinx-autobuild -c . -D language=$(LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live/$(LANGUAGE) \
+	  --watch example --watch locale --watch conf.py --ignore "*.mo" --ignore "*/.broker/*" \
+	  --ignore "*.sqlite3*" --ignore "*/__pycache__/*"
+
+gettext: $(BIN)/.installed ## Extract the English text into _build/gettext/*.pot
+	$(SPHINXBUILD) -q -b gettext $(SOURCEDIR) $(BUILDDIR)/gettext
+
+update-po: gettext ## Bring locale/ko/ catalogs up to date with the English pages
+	$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -d locale -l ko
+
+stat: $(BIN)/.installed ## Count translated, fuzzy and untranslated entries
+	$(BIN)/sphinx-intl stat -d locale -l ko
+
+doctest: $(BIN)/.installed ## Run the pages' doctests in both languages on a real worker
+	@for lang in $(LANGUAGES); do \
+	  echo "== $$lang"; \
+	  $(SPHINXBUILD) -q -b doctest -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/doctest/$$lang || exit 1; \
+	done
+
+lint: $(BIN)/.installed ## Fast static checks: Python style, catalogs, page rules
+	$(BIN)/ruff check .
+	$(BIN)/python -m tools.lint
+
+test: $(BIN)/.installed lint html doctest ## Everything: lint, both builds, doctests, pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/.installed ## Print build and task round-trip timings
+	$(BIN)/python -m tools.bench
+
+clean: ## Remove build output and the example's runtime files
+	rm -rf $(BUILDDIR) example/db.sqlite3 example/.broker
+	find locale -name '*.mo' -delete

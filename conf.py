@@ -1,0 +1,67 @@
+"""Sphinx configuration for the Celery + Django guide (English and Korean).
+
+Sources are MyST Markdown in ``docs/``; the Korean translation lives in
+``locale/ko/LC_MESSAGES/`` as one catalog per page. Build with ``make html``.
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+# -- Project -----------------------------------------------------------------
+
+project = "Celery + Django"
+author = "The Celery + Django guide authors"
+copyright = "2026, " + author
+release = "2026.11"
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    # Sphinx's own
+    "sphinx.ext.doctest",
+    # Third-party
+    "myst_parser",
+    "sphinx_copybutton",
+    # This project's own (docs/_ext/)
+    "doctest_worker",
+]
+
+root_doc = "index"
+exclude_patterns = ["_ext", "_root", "_build"]
+templates_path = ["docs/_templates"]  # relative to conf.py
+
+# Every cross-reference must resolve: a broken one fails the build.
+nitpicky = True
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- Internationalisation ------------------------------------------------------
+
+# Absolute: Sphinx resolves a relative path from docs/, sphinx-intl from here.
+locale_dirs = [str(ROOT / "locale")]
+# One catalog per page, mirroring the page tree.
+gettext_compact = False
+# Keep msgids stable when a paragraph's wrapping changes.
+gettext_uuid = False
+gettext_location = True
+
+# -- HTML --------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = "Celery + Django"
+html_static_path = ["docs/_static"]
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+
+# -- Doctest -----------------------------------------------------------------
+
+# Doctests import the example project and run tasks on a real worker
+# process, started once for the whole build (docs/_ext/doctest_worker.py).
+doctest_global_setup = "import doctest_worker; doctest_worker.ensure_worker()"
+doctest_test_doctest_blocks = ""  # only {doctest} directives run

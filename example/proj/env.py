@@ -1,0 +1,68 @@
+"""Read settings from environment variables, failing with one clear line.
+
+A wrong value stops the process (manage.py, the worker, a web server) with
+a message naming the variable, instead of a traceback or a silent default.
+"""
+import os
+import sys
+from urllib.parse import urlsplit
+
+from kombu.transport import TRANSPORT_ALIASES
+
+
+def fail(message):
+    sys.exit(f"Error: {message}")
+
+
+def masked(url):
+    """The URL with any password replaced, safe to print."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":****@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, "").strip() or default
+
+
+def env_bool(name, default):
+    value = env_str(name).lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    fail(f"{name} must be 1 or 0 (or true/false), not {os.environ[name]!r}.")
+
+
+def env_seconds(name, default):
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if seconds <= 0:
+        fail(f"{name} must be a positive number of seconds, not {value!r}.")
+    return seconds
+
+
+def env_list(name, default=()):
+    value = env_str(name)
+    return [item.strip() for item in value.split(",") if item.strip()] or list(default)
+
+
+def env_broker_url(name, default):
+    """A broker URL whose scheme kombu knows."""
+    url = env_str(name, default)
+    scheme = url.partition("://")[0]
+    if "://" not in url or scheme.partition("+")[0] not in TRANSPORT_ALIASES:
+        fail(
+            f"{name} has an unknown scheme in {masked(url)!r}: use redis://, "
+            "amqp:// or another scheme kombu knows, or unset it for the embedded broker."
+        )
+    return url

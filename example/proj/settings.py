@@ -1,0 +1,110 @@
+"""Django settings for the example project.
+
+Every value a deployment changes comes from the environment; the defaults
+are for development and need no server at all.
+"""
+from pathlib import Path
+
+from proj.env import env_bool, env_broker_url, env_list, env_seconds, env_str, fail
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Django -----------------------------------------------------------------
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        fail("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0.")
+    SECRET_KEY = "django-insecure-development-only"  # never used with DEBUG off
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG else [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_celery_results",
+    "django_celery_beat",
+    "demoapp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "proj.urls"
+WSGI_APPLICATION = "proj.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("DJANGO_SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+        # Give a worker writing results a moment instead of "database is locked".
+        "OPTIONS": {"timeout": 20},
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Celery -----------------------------------------------------------------
+# With namespace="CELERY" in proj/celery.py, CELERY_BROKER_URL here is
+# Celery's broker_url, CELERY_RESULT_BACKEND its result_backend, and so on.
+
+# [start-celery-settings]
+# Unset means the embedded development broker (see proj/broker.py);
+# set it to e.g. redis://localhost:6379/0 or amqp://guest@localhost//.
+CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
+
+# Results go to the Django database (django-celery-results).
+CELERY_RESULT_BACKEND = "django-db"
+
+# JSON only: a worker that accepts pickle runs whatever a message says.
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+
+CELERY_TIMEZONE = TIME_ZONE
+# [end-celery-settings]
+
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    from proj.broker import transport_options
+
+    CELERY_BROKER_TRANSPORT = "proj.broker:Transport"
+    CELERY_BROKER_TRANSPORT_OPTIONS = transport_options(
+        Path(env_str("CELERY_BROKER_FOLDER") or BASE_DIR / ".broker"),
+        polling_interval=env_seconds("CELERY_BROKER_POLLING_INTERVAL", 0.05),
+    )
