@@ -94,6 +94,13 @@ class Transport(filesystem.Transport):
     def default_connection_params(self):
         return {}  # no host to connect to, and no warning that none was given
 
+    def drain_events(self, connection, timeout=None):
+        # The worker polls with a 2 s timeout and only then sees a request to
+        # stop; a shorter wait makes Ctrl+C take a moment instead of seconds.
+        if timeout is not None:
+            timeout = min(timeout, 0.25)
+        return super().drain_events(connection, timeout=timeout)
+
     def as_uri(self, uri, include_password=False, mask="**"):
         folder = self.client.transport_options.get("data_folder_in", "")
         return f"filesystem:// (embedded, {os.path.dirname(folder)})"

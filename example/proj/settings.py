@@ -91,6 +91,8 @@ CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
 
 # Results go to the Django database (django-celery-results).
 CELERY_RESULT_BACKEND = "django-db"
+# Also store the task's name, arguments and worker, shown in the admin.
+CELERY_RESULT_EXTENDED = True
 
 # JSON only: a worker that accepts pickle runs whatever a message says.
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -1,0 +1,153 @@
+"""Fixtures shared by the tests: a scratch copy of the example, real workers, real brokers."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example"
+# The Python of the environment running the tests; the example runs on it too.
+PYTHON = sys.executable
+CELERY = str(Path(PYTHON).with_name("celery"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(host, port):
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def example_env(**overrides):
+    """The environment the example runs in, without anything inherited that would steer it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "DJANGO_"))}
+    env.update(PYTHONUNBUFFERED="1", **overrides)
+    return env
+
+
+@pytest.fixture
+def example(tmp_path):
+    """A fresh copy of the example project, as a reader would have it."""
+    target = tmp_path / "example"
+    shutil.copytree(
+        EXAMPLE,
+        target,
+        ignore=shutil.ignore_patterns(".broker", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
+    )
+    return target
+
+
+def manage(example_dir, *args, env=None, timeout=60, check=True):
+    """Run ``python manage.py ...`` in the example; return the completed process."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=example_dir,
+        env=env or example_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def shell(example_dir, code, env=None, timeout=60):
+    """Run Python in ``manage.py shell``; return what it printed."""
+    return manage(example_dir, "shell", "-v", "0", "-c", code, env=env, timeout=timeout).stdout
+
+
+@contextmanager
+def running_worker(example_dir, env=None, args=("-l", "INFO"), ready_timeout=30):
+    """``celery -A proj worker`` as a reader starts it, until the block ends.
+
+    Yields the log path; the worker's output is in it.
+    """
+    log_path = Path(example_dir) / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [CELERY, "-A", "proj", "worker", *args],
+            cwd=example_dir,
+            env=env or example_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_log(log_path, "ready.", process, ready_timeout)
+            yield log_path
+        finally:
+            stop(process)
+
+
+def wait_for_log(log_path, text, process=None, timeout=30):
+    """Wait until a line of the log contains every part of ``text`` (a string or a tuple)."""
+    parts = (text,) if isinstance(text, str) else text
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(all(p in line for p in parts) for line in log_path.read_text().splitlines()):
+            return
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"worker exited with {process.returncode}:\n{log_path.read_text()}")
+        time.sleep(0.05)
+    raise AssertionError(f"no {text!r} in the worker's log after {timeout} s:\n{log_path.read_text()}")
+
+
+def stop(process, timeout=30):
+    """Warm shutdown (SIGTERM), then kill the whole group if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A Redis server of the tests' own, on a free port; its URL prefix."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not found: install it (Debian: apt install redis-server)")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 10
+    while not port_open("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"redis-server did not start on port {port}")
+        time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_url():
+    """The machine's RabbitMQ, where one answers on 127.0.0.1:5672."""
+    if not port_open("127.0.0.1", 5672):
+        pytest.skip(
+            "no RabbitMQ on 127.0.0.1:5672: install and start it "
+            "(Debian: apt install rabbitmq-server) to run the amqp:// tests"
+        )
+    return "amqp://guest:guest@127.0.0.1:5672//"

@@ -1,0 +1,76 @@
+"""The site builds in both languages with warnings as errors, and a mistake names its file and line."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SPHINX = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q"]
+
+
+def build(source, out, language, builder="html", conf=ROOT):
+    return subprocess.run(
+        [*SPHINX, "-b", builder, "-c", str(conf), "-D", f"language={language}", str(source), str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    for language in ("en", "ko"):
+        result = build(ROOT / "docs", out / language, language)
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_english_pages_are_english(site):
+    html = (site / "en" / "first-steps.html").read_text()
+    assert '<html class="no-js" lang="en"' in html
+    assert "First steps" in html
+
+
+def test_korean_pages_are_translated(site):
+    html = (site / "ko" / "first-steps.html").read_text()
+    assert '<html class="no-js" lang="ko"' in html
+    # The page title comes from the Korean catalog, not the English source.
+    title = subprocess.run(
+        [sys.executable, "-c", "import polib,sys; po=polib.pofile(sys.argv[1]); "
+         "print(po.find('First steps').msgstr)", str(ROOT / "locale/ko/LC_MESSAGES/first-steps.po")],
+        capture_output=True, text=True,
+    ).stdout.strip()
+    assert title and title != "First steps"
+    assert f"<h1>{title}" in html
+
+
+def test_included_code_is_the_examples_code(site):
+    html = (site / "en" / "first-steps.html").read_text()
+    assert "config_from_object" in html and "autodiscover_tasks" in html
+
+
+def test_root_page_offers_both_languages():
+    text = (ROOT / "docs" / "_root" / "index.html").read_text()
+    assert 'href="en/index.html"' in text and 'href="ko/index.html"' in text
+
+
+def write(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_missing_include_fails_with_file_and_line(tmp_path):
+    write(tmp_path / "conf.py", "extensions = ['myst_parser']\n")
+    write(tmp_path / "index.md", "# Title\n\nText.\n\n```{literalinclude} missing.py\n```\n")
+    result = build(tmp_path, tmp_path / "out", "en", conf=tmp_path)
+    assert result.returncode != 0
+    assert "index.md:5" in result.stderr and "missing.py" in result.stderr
+
+
+def test_broken_reference_fails_with_file_and_line(tmp_path):
+    write(tmp_path / "conf.py", "extensions = ['myst_parser']\nnitpicky = True\n")
+    write(tmp_path / "index.md", "# Title\n\nSee {doc}`nowhere`.\n")
+    result = build(tmp_path, tmp_path / "out", "en", conf=tmp_path)
+    assert result.returncode != 0
+    assert "index.md:3" in result.stderr and "nowhere" in result.stderr

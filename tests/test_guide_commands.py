@@ -1,0 +1,124 @@
+"""Run every command the guide tells a reader to type, in page order, as a new reader would.
+
+Commands are the ``$ `` lines of ``console`` blocks. They run in one scratch
+copy of the example, in a shell environment carried from command to command
+(``cd``, ``export`` and ``source .venv/bin/activate`` are followed). Long-running
+commands (a worker, beat) start in the background, are checked to come up,
+and stop at the end of their page, like a terminal the reader closes.
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, example_env, wait_for_log
+
+DOCS = ROOT / "docs"
+FENCE = re.compile(r"^(`{3,})console\s*\n(.*?)^\1\s*$", re.S | re.M)
+# Commands that keep running, and the log line that says they are up.
+BACKGROUND = {
+    ("celery", "worker"): "ready.",
+    ("celery", "beat"): "beat: Starting...",
+}
+# Commands a container cannot run, each with the reason; nothing else is skipped.
+NOT_RUNNABLE = {
+    "sudo systemctl": "systemd is not running in the test environment",
+}
+
+
+def pages_in_order():
+    """The pages named by the root toctree, in reading order."""
+    index = (DOCS / "index.md").read_text()
+    names = []
+    for block in re.findall(r"```\{toctree\}\n(.*?)```", index, re.S):
+        names += [line.strip() for line in block.splitlines() if line.strip() and ":" not in line]
+    return ["index", *names]
+
+
+def commands(page):
+    text = (DOCS / f"{page}.md").read_text()
+    found = []
+    for _, body in FENCE.findall(text):
+        found += [line[2:].strip() for line in body.splitlines() if line.startswith("$ ")]
+    return found
+
+
+class Reader:
+    """A terminal session: a working folder, an environment, background processes."""
+
+    def __init__(self, home):
+        self.cwd = home
+        self.env = example_env(PATH=f"{Path(os.sys.executable).parent}:{os.environ['PATH']}")
+        self.background = []
+
+    def run(self, command):
+        words = shlex.split(command)
+        if words[0] == "cd":
+            self.cwd = (self.cwd / words[1]).resolve()
+        elif words[0] == "export":
+            name, _, value = words[1].partition("=")
+            self.env[name] = value
+        elif words[:1] == ["source"] and words[1].endswith("bin/activate"):
+            venv = (self.cwd / words[1]).parent.parent
+            self.env["VIRTUAL_ENV"] = str(venv)
+            self.env["PATH"] = f"{venv / 'bin'}:{self.env['PATH']}"
+        elif (words[0], next((w for w in words if w in ("worker", "beat")), "")) in BACKGROUND:
+            self.start(command, words)
+        else:
+            result = subprocess.run(
+                ["bash", "-c", command], cwd=self.cwd, env=self.env,
+                capture_output=True, text=True, timeout=600,
+            )
+            assert result.returncode == 0, f"$ {command}\n{result.stdout}\n{result.stderr}"
+
+    def start(self, command, words):
+        ready = BACKGROUND[(words[0], "worker" if "worker" in words else "beat")]
+        log = self.cwd / f"background-{len(self.background)}.log"
+        with open(log, "w") as out:
+            process = subprocess.Popen(
+                ["bash", "-c", f"exec {command}"], cwd=self.cwd, env=self.env,
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        self.background.append(process)
+        wait_for_log(log, ready, process, timeout=60)
+
+    def close_terminals(self):
+        from conftest import stop
+
+        for process in self.background:
+            stop(process)
+        self.background.clear()
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    home = tmp_path_factory.mktemp("reader") / "example"
+    shutil.copytree(
+        ROOT / "example", home,
+        ignore=shutil.ignore_patterns(".broker", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
+    )
+    session = Reader(home)
+    yield session
+    session.close_terminals()
+
+
+PAGES = [page for page in pages_in_order() if commands(page)]
+
+
+def test_the_guide_has_commands():
+    assert PAGES, "no console commands found in the pages"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_commands(reader, page):
+    try:
+        for command in commands(page):
+            reason = next((why for prefix, why in NOT_RUNNABLE.items() if command.startswith(prefix)), None)
+            if reason is None:
+                reader.run(command)
+    finally:
+        reader.close_terminals()
