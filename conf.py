@@ -26,6 +26,7 @@ extensions = [
     "sphinx_copybutton",
     # This project's own (docs/_ext/)
     "doctest_worker",
+    "korean_search",
 ]
 
 root_doc = "index"
@@ -55,6 +56,8 @@ gettext_location = True
 html_theme = "furo"
 html_title = "Celery + Django"
 html_static_path = ["docs/_static"]
+# Korean typography, scoped to :lang(ko): English pages are unchanged.
+html_css_files = ["korean.css"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
