@@ -27,6 +27,7 @@ extensions = [
     # This project's own (docs/_ext/)
     "doctest_worker",
     "korean_search",
+    "translated_code",
 ]
 
 root_doc = "index"
@@ -50,6 +51,9 @@ gettext_compact = False
 # Keep msgids stable when a paragraph's wrapping changes.
 gettext_uuid = False
 gettext_location = True
+# Code blocks become catalog entries so that their comments can be translated;
+# docs/_ext/translated_code.py applies them and refuses changes to the code.
+gettext_additional_targets = ["literal-block"]
 
 # -- HTML --------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import time
 
 CHECKERS = [
     "tools.check_pages",
+    "tools.check_code_translations",
 ]
 
 
