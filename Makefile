@@ -13,7 +13,7 @@ SPHINXBUILD := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml gettext update-po stat doctest lint test bench clean
+.PHONY: help html livehtml gettext update-po format-po stat doctest lint test bench clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [LANGUAGE=en|ko]"
@@ -44,6 +44,9 @@ gettext: $(BIN)/.installed ## Extract the English text into _build/gettext/*.pot
 
 update-po: gettext ## Bring locale/ko/ catalogs up to date with the English pages
 	$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -d locale -l ko
+
+format-po: $(BIN)/.installed ## Rewrap the Korean catalogs the one way lint accepts
+	$(BIN)/python -m tools.lint_po --format
 
 stat: $(BIN)/.installed ## Count translated, fuzzy and untranslated entries
 	$(BIN)/sphinx-intl stat -d locale -l ko

@@ -10,16 +10,17 @@ import sys
 import time
 
 CHECKERS = [
-    "tools.check_pages",
-    "tools.check_code_translations",
+    ("tools.check_pages", []),
+    ("tools.check_code_translations", []),
+    ("tools.lint_po", ["--skip", "untranslated"]),
 ]
 
 
 def main() -> int:
     failed = []
-    for name in CHECKERS:
+    for name, args in CHECKERS:
         start = time.perf_counter()
-        status = importlib.import_module(name).main([])
+        status = importlib.import_module(name).main(args)
         print(f"{name}: {'ok' if status == 0 else 'FAILED'} ({time.perf_counter() - start:.2f} s)")
         if status:
             failed.append(name)

@@ -1,0 +1,364 @@
+"""tools/lint_po.py: each check on a small broken catalog, --format, and the real catalogs."""
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import write_po
+
+from tools import lint_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+HEADER = r'''# Korean translation of a test page.
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: Celery + Django\n"
+"Report-Msgid-Bugs-To: \n"
+"POT-Creation-Date: 2026-11-24 23:39+0000\n"
+"PO-Revision-Date: 2026-11-25 10:00+0000\n"
+"Last-Translator: Tester <tester@example.com>\n"
+"Language: ko\n"
+"Language-Team: Korean\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
+"MIME-Version: 1.0\n"
+"Content-Type: text/plain; charset=utf-8\n"
+"Content-Transfer-Encoding: 8bit\n"
+"Generated-By: Babel 2.18.0\n"
+'''
+
+
+@pytest.fixture(autouse=True)
+def _run_from_the_root(monkeypatch):
+    """Reports name files relative to the working directory: run where make does."""
+    monkeypatch.chdir(ROOT)
+
+
+def entry(msgid, msgstr, line=1, flags=""):
+    """One entry as sphinx-intl writes it (strings short enough not to wrap)."""
+    flags = f"#, {flags}\n" if flags else ""
+    return f'#: ../../docs/page.md:{line}\n{flags}msgid "{msgid}"\nmsgstr "{msgstr}"\n'
+
+
+def catalog(tmp_path, *entries, name="page", page=True):
+    """Write locale/ko/LC_MESSAGES/<name>.po (and its page docs/<name>.md) under tmp_path."""
+    path = tmp_path / "locale" / "ko" / "LC_MESSAGES" / f"{name}.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + "\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    if page:
+        (tmp_path / "docs" / f"{name}.md").write_text("# Page\n", encoding="utf-8")
+    return path
+
+
+def line_of(path, start):
+    """The number of the first line of the file that starts with ``start``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def run(capsys, *argv):
+    status = lint_po.main([str(a) for a in argv])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def reported(out, path, line, check):
+    """The reports for that file, line and check."""
+    return [r for r in out if r.startswith(f"{path}:{line}: [{check}] ")]
+
+
+# --- a clean catalog ---------------------------------------------------------
+
+
+def test_clean_catalog_gives_no_output_and_exit_0(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("First steps", "첫걸음", 1),
+        entry("Run `celery worker` with {term}`Celery <celery>`.",
+              "{term}`셀러리 <celery>`로 `celery worker`를 실행합니다.", 3),
+        entry("See [the guide](https://docs.celeryq.dev/) and *this*.",
+              "[안내서](https://docs.celeryq.dev/)와 *이것*을 보세요.", 5),
+        entry("The **worker (process)** runs.", "**워커**(worker)가 실행됩니다.", 7),
+        entry("Set CELERY_BROKER_URL or 2 * 3.", "CELERY_BROKER_URL 또는 2 * 3을 설정합니다.", 9),
+    )
+    assert run(capsys, path) == (0, [])
+
+
+# --- syntax ------------------------------------------------------------------
+
+
+def test_syntax_passes_msgfmt_errors_with_their_line(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "설치", 1), entry("Install", "설치하기", 5))
+    second = [n for n, line in enumerate(path.read_text().splitlines(), 1)
+              if line == 'msgid "Install"'][1]
+    status, out = run(capsys, path)
+    assert status == 1
+    assert reported(out, path, second, "syntax"), out
+    assert "duplicate message definition" in reported(out, path, second, "syntax")[0]
+
+
+def test_syntax_ignores_format_flags_babel_guesses(tmp_path, capsys):
+    # sphinx-intl (Babel) flags these; a correct translation must still pass.
+    path = catalog(tmp_path, entry("50% of tasks fail.", "태스크의 50%가 실패합니다.", 1,
+                                   flags="python-format"),
+                   entry("See {term}`worker`.", "{term}`워커 <worker>`를 보세요.", 3,
+                         flags="python-brace-format"))
+    assert run(capsys, path) == (0, [])
+
+
+def test_syntax_reports_polib_parse_error_with_its_line(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "설치", 1),
+                   '#: ../../docs/page.md:3\nmsgid "Tasks"\nmsgstr "태스크" "x"\n')
+    status, out = run(capsys, path)
+    assert status == 1
+    found = reported(out, path, line_of(path, 'msgstr "태스크"'), "syntax")
+    assert any("polib" in r for r in found), out
+
+
+def test_syntax_without_msgfmt_says_what_to_install(tmp_path, capsys, monkeypatch):
+    path = catalog(tmp_path, entry("Install", "설치", 1))
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f"{path}:1: [syntax] msgfmt not found: install Debian's gettext "
+                   "(apt-get install gettext)"]
+
+
+# --- markup ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("msgid, msgstr, message", [
+    ("Run `celery worker` now.", "`celery wroker`를 지금 실행합니다.",
+     "inline code: msgstr lacks `celery worker`; msgstr adds `celery wroker`"),
+    ("Run `celery worker` now.", "celery worker를 지금 실행합니다.",
+     "inline code: msgstr lacks `celery worker`"),
+    ("See {term}`worker`.", "{term}`작업자 <broker>`를 보세요.",
+     "role: msgstr lacks {term}`worker`; msgstr adds {term}`broker`"),
+    ("See {doc}`first-steps`.", "{ref}`first-steps`를 보세요.",
+     "role: msgstr lacks {doc}`first-steps`; msgstr adds {ref}`first-steps`"),
+    ("See [Celery](https://docs.celeryq.dev/).", "[Celery](https://docs.celeryq.dev)를 보세요.",
+     "link target: msgstr lacks <https://docs.celeryq.dev/>; "
+     "msgstr adds <https://docs.celeryq.dev>"),
+    ("Read <https://example.com/> first.", "먼저 https://example.com/ 을 읽으세요.",
+     "link target: msgstr lacks <https://example.com/>"),
+    ("This is *important*.", "이것은 중요합니다.", "emphasis: 1 in the msgid, 0 in the msgstr"),
+    ("This is **important**.", "이것은 *중요*합니다.", "strong: 1 in the msgid, 0 in the msgstr"),
+    ("Version {{ release }} is out.", "{{ version }} 버전이 나왔습니다.",
+     "substitution: msgstr lacks {{ release }}; msgstr adds {{ version }}"),
+])
+def test_markup_differences_are_reported(tmp_path, capsys, msgid, msgstr, message):
+    path = catalog(tmp_path, entry("Title", "제목", 1), entry(msgid, msgstr, 3))
+    status, out = run(capsys, path)
+    assert status == 1
+    line = line_of(path, f'msgid "{msgid}"')
+    assert f'{path}:{line}: [markup] {message} (msgid: "{msgid}")' in out, out
+
+
+def test_markup_allows_translated_role_and_link_text(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("See {term}`worker` and [the docs](https://docs.celeryq.dev/).",
+              "{term}`워커 <worker>`와 [문서](https://docs.celeryq.dev/)를 보세요.", 1),
+        entry("Press {guilabel}`Save`.", "{guilabel}`저장`을 누릅니다.", 3),
+    )
+    assert run(capsys, path) == (0, [])
+
+
+# --- rendering ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("msgid, msgstr, shown, hint", [
+    ("The **worker (process)** runs.", "**워커(worker)**를 실행합니다.",
+     "'**'", "`**워커**(worker)를`"),
+    ("An *emphasised* word.", "_강조_를 합니다.", "'_'", "`*강조*를`"),
+    ("Call `delay()` here.", "`delay()를 여기서 호출합니다.", "'`'", "not closed"),
+])
+def test_markup_that_will_not_render_is_reported(tmp_path, capsys, msgid, msgstr, shown, hint):
+    path = catalog(tmp_path, entry("Title", "제목", 1), entry(msgid, msgstr, 3))
+    status, out = run(capsys, path)
+    assert status == 1
+    found = reported(out, path, line_of(path, f'msgid "{msgid}"'), "rendering")
+    assert len(found) == 1, out
+    assert f"{shown} is printed as is" in found[0] and hint in found[0]
+
+
+def test_literal_delimiters_that_are_meant_are_not_reported(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Use a_b_c or *args here.", "여기서 a_b_c나 *args를 씁니다.", 1),  # as in the msgid
+        entry("Multiply them.", r"2 * 3처럼 곱하고 \\*표\\*를 붙입니다.", 3),  # spaced, escaped
+    )
+    assert run(capsys, path) == (0, [])
+
+
+# --- translation state ---------------------------------------------------------
+
+
+def test_untranslated_fuzzy_and_obsolete_entries(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Install", "", 1),
+        entry("Tasks", "태스크", 3, flags="fuzzy"),
+        entry("Run it", "실행하기", 5),
+        '#~ msgid "Old heading"\n#~ msgstr "옛 제목"\n',
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    assert reported(out, path, line_of(path, 'msgid "Install"'), "untranslated")
+    assert reported(out, path, line_of(path, 'msgid "Tasks"'), "fuzzy")
+    assert reported(out, path, line_of(path, '#~ msgid "Old heading"'), "obsolete")
+    assert len(out) == 3, out
+
+
+def test_catalog_without_its_page_is_obsolete(tmp_path, capsys):
+    catalog(tmp_path, entry("Install", "설치", 1), name="page")
+    gone = catalog(tmp_path, entry("Install", "설치", 1), name="gone", page=False)
+    status, out = run(capsys, tmp_path / "locale")
+    assert status == 1
+    assert out == [f"{gone}:1: [obsolete-catalog] no page docs/gone.md for this catalog: "
+                   "delete it (or git mv it along with its page)"]
+
+
+def test_code_block_entries_are_left_to_the_code_checker(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry(r"x = a_b * `c`\n", r"x = `a`_b **\n", 1),
+        entry(r"$ celery -A proj worker\n", "", 3),
+        entry(">>> add.delay(2, 3)", "", 5, flags="fuzzy"),
+    )
+    assert run(capsys, path) == (0, [])
+
+
+# --- reports -----------------------------------------------------------------
+
+
+def test_report_names_file_line_check_and_shortened_msgid(tmp_path, capsys):
+    msgid = "A long paragraph about `workers` that goes on for quite a while."
+    path = catalog(tmp_path, entry(msgid, "워커에 대한 긴 문단입니다.", 7))
+    status, out = run(capsys, path)
+    line = line_of(path, 'msgid "A long')
+    assert out == [f'{path}:{line}: [markup] inline code: msgstr lacks `workers` '
+                   f'(msgid: "{msgid[:60]}…")']
+
+
+def test_runs_as_a_module(tmp_path):
+    path = catalog(tmp_path, entry("Install", "", 1))
+    result = subprocess.run([sys.executable, "-m", "tools.lint_po", str(path)],
+                            cwd=ROOT, capture_output=True, text=True)
+    line = line_of(path, 'msgid "Install"')
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == (f'{path}:{line}: [untranslated] not translated yet '
+                             '(msgid: "Install")\n')
+
+
+def test_skip_leaves_a_check_out(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "", 1))
+    assert run(capsys, "--skip", "untranslated", path) == (0, [])
+
+
+# --- wrapping and --format -----------------------------------------------------
+
+KOREAN = ("이 페이지에서는 빈 터미널에서 시작해, Celery 워커에서 실행된 태스크가 그 결과를 "
+          "Django에 돌려주기까지의 과정을 따라갑니다. 예제 프로젝트 `proj`를 사용합니다.")
+ENGLISH = ("This page takes you from an empty terminal to a task that runs in a Celery "
+           "worker and returns its result to Django. It uses the example project `proj`.")
+
+# The same entry as GNU msgcat --width=50 wraps it: Hangul words split in the middle.
+MSGCAT_WRAPPED = r'''#: ../../docs/page.md:3
+msgid ""
+"This page takes you from an empty terminal to a "
+"task that runs in a Celery worker and returns "
+"its result to Django. It uses the example "
+"project `proj`."
+msgstr ""
+"이 페이지에서는 빈 터미널에서 시작해, Celery 워"
+"커에서 실행된 태스크가 그 결과를 Django에 돌려주"
+"기까지의 과정을 따라갑니다. 예제 프로젝트 `proj`"
+"를 사용합니다."
+'''
+
+
+def entries_of(path):
+    po = polib.pofile(str(path))
+    return [(e.msgid, e.msgstr, e.msgctxt, e.occurrences, e.flags, e.obsolete,
+             " ".join(e.tcomment.split()), " ".join(e.comment.split())) for e in po], po.metadata
+
+
+def test_wrapping_reports_first_differing_line_and_format_fixes_it(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "설치", 1), MSGCAT_WRAPPED)
+    before = entries_of(path)
+    status, out = run(capsys, path)
+    first = line_of(path, '"This page takes you from an empty terminal to a "')
+    assert status == 1
+    assert len(out) == 1 and reported(out, path, first, "wrapping"), out
+
+    assert run(capsys, "--format", path) == (0, [f"{path}: rewrapped"])
+    formatted = path.read_text(encoding="utf-8")
+    assert entries_of(path) == before
+    assert run(capsys, path) == (0, [])
+    assert run(capsys, "--format", path) == (0, [])  # idempotent
+    assert path.read_text(encoding="utf-8") == formatted
+
+    msgstr = formatted.rsplit('msgstr ""\n', 1)[1].strip().splitlines()
+    pieces = [line[1:-1] for line in msgstr]
+    assert len(pieces) > 1 and "".join(pieces) == KOREAN
+    assert all(piece.endswith(" ") for piece in pieces[:-1]), pieces  # broken at spaces only
+
+
+def babel_catalog():
+    """A catalog with every kind of entry sphinx-intl writes."""
+    cat = Catalog(locale="ko", project="Celery + Django", version="",
+                  header_comment="# Korean translation.\n# A long header line that Babel "
+                                 "wraps at seventy-six characters, as sphinx-intl does.")
+    where = [("../../docs/first-steps.md", n) for n in (3, 30, 300, 3000, 30000)]
+    cat.add(ENGLISH, KOREAN, locations=where,
+            user_comments=["a translator's note long enough to be wrapped at seventy-six "
+                           "characters"], auto_comments=["extracted"])
+    cat.add("Title", "제목", locations=[("../../docs/first-steps.md", 1)], context="heading")
+    cat.add("def f():\n    return 1\n", "def f():\n    return 1\n",
+            locations=[("../../docs/first-steps.md", 9)])
+    cat.add("Fuzzy " * 15, "퍼지 " * 30, flags=["fuzzy"],
+            locations=[("../../docs/first-steps.md", 12)])
+    cat.obsolete["Old " * 25] = Message("Old " * 25, "옛날" * 20 + " 끝")
+    return cat
+
+
+def babel_text(width):
+    out = io.BytesIO()
+    write_po(out, babel_catalog(), width=width)
+    return out.getvalue().decode("utf-8")
+
+
+def test_format_writes_exactly_what_babel_writes(tmp_path, capsys):
+    path = tmp_path / "first-steps.po"
+    path.write_text(babel_text(width=76), encoding="utf-8")
+    assert run(capsys, "--skip", "fuzzy", "--skip", "obsolete", path) == (0, [])
+
+    path.write_text(babel_text(width=0), encoding="utf-8")  # not wrapped at all
+    before = entries_of(path)
+    assert run(capsys, "--format", path) == (0, [f"{path}: rewrapped"])
+    assert path.read_text(encoding="utf-8") == babel_text(width=76)
+    assert entries_of(path) == before
+
+
+def test_format_leaves_alone_a_file_it_cannot_rewrap_losslessly(tmp_path, capsys):
+    # Babel's wrapper may break after an em-dash "--", which would add a space.
+    note = "# " + "x" * 69 + " aaaa--bbbb\n"
+    path = catalog(tmp_path, note + entry("Install", "설치", 1))
+    text = path.read_text(encoding="utf-8")
+    status, out = run(capsys, "--format", path)
+    assert (status, out) == (1, [f"{path}: left alone: rewrapping would change what polib "
+                                 "reads from it"])
+    assert path.read_text(encoding="utf-8") == text
+
+
+# --- the real catalogs -----------------------------------------------------------
+
+
+def test_real_catalogs_pass_syntax_markup_and_rendering():
+    assert list(lint_po.CATALOGS.rglob("*.po")), "no catalogs found"
+    assert lint_po.lint([lint_po.CATALOGS], checks=("syntax", "markup", "rendering")) == []
