@@ -362,3 +362,24 @@ def test_format_leaves_alone_a_file_it_cannot_rewrap_losslessly(tmp_path, capsys
 def test_real_catalogs_pass_syntax_markup_and_rendering():
     assert list(lint_po.CATALOGS.rglob("*.po")), "no catalogs found"
     assert lint_po.lint([lint_po.CATALOGS], checks=("syntax", "markup", "rendering")) == []
+
+
+# --- terms -------------------------------------------------------------------
+
+
+def test_terms_must_follow_the_term_list(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Start the workers.", "일꾼들을 시작합니다.", 1),
+        entry("Retries of a task", "태스크의 재시도", 3),
+        entry("Use `task_always_eager` and {term}`broker`.",
+              "`task_always_eager`와 {term}`중개자 <broker>`를 씁니다.", 5),
+        entry("Start beat.", "비트를 시작합니다.", 7),
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    workers = reported(out, path, line_of(path, 'msgid "Start the workers."'), "terms")
+    assert workers and "'worker' is '워커'" in workers[0]
+    assert reported(out, path, line_of(path, 'msgid "Start beat."'), "terms")
+    # Plurals are matched; code spans and role targets are not prose.
+    assert len(out) == 2, out

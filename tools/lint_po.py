@@ -27,6 +27,9 @@ untranslated      an entry without a translation.
 fuzzy             a fuzzy entry: Sphinx ignores it.
 obsolete          an obsolete (``#~``) entry.
 obsolete-catalog  a catalog whose page ``docs/<page>.md`` is gone.
+terms             the msgid uses a term of ``locale/ko/terms.tsv`` in its prose
+                  (not in code, roles or link targets) and the msgstr lacks the
+                  agreed Korean term (or, for a term kept in English, the word).
 wrapping          the file is not wrapped the way sphinx-intl writes it (Babel,
                   width 76, breaking at spaces only, so never inside a Hangul
                   word; GNU msgcat does break Hangul words and is not used).
@@ -345,6 +348,38 @@ def check_obsolete_catalog(cat: Catalog) -> Iterator[Problem]:
                       "(or git mv it along with its page)")
 
 
+# --- terms -----------------------------------------------------------------
+
+TERMS = ROOT / "locale" / "ko" / "terms.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def terms() -> list[tuple[str, str, re.Pattern]]:
+    """(english, korean, pattern matching the English word and its plural) per row."""
+    rows = []
+    for line in TERMS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, korean = line.split("\t")[:2]
+            stem = english[:-1] + "(?:y|ies)" if english.endswith("y") else english + "(?:e?s)?"
+            rows.append((english, korean, re.compile(rf"\b{stem}\b", re.IGNORECASE)))
+    return rows
+
+
+def prose(text: str) -> str:
+    """The text a reader reads as words: no code, roles or link targets."""
+    return " ".join(t.content for t in inline_tokens(text) if t.type == "text")
+
+
+def check_terms(cat: Catalog) -> Iterator[Problem]:
+    for entry in translated(cat):
+        source = prose(entry.msgid)
+        for english, korean, pattern in terms():
+            if pattern.search(source) and korean not in entry.msgstr:
+                yield Problem(cat.line(entry), "terms",
+                              f"{english!r} is {korean!r} in the term list (locale/ko/terms.tsv)",
+                              entry.msgid)
+
+
 # --- wrapping ------------------------------------------------------------------
 
 FIELD = re.compile(r'(?P<prefix>#~\|?|#\|)?\s*'
@@ -451,6 +486,7 @@ CHECKS = {
     "fuzzy": check_fuzzy,
     "obsolete": check_obsolete,
     "obsolete-catalog": check_obsolete_catalog,
+    "terms": check_terms,
     "wrapping": check_wrapping,
 }
 
