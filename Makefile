@@ -11,6 +11,7 @@ BUILDDIR    := _build
 SPHINXOPTS  ?= -W --keep-going
 SPHINXBUILD := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
+LIVEHTML_PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help html livehtml gettext update-po format-po stat doctest lint test bench clean
@@ -35,7 +36,7 @@ html: $(BIN)/.installed ## Build both languages into _build/html/{en,ko}/
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 livehtml: $(BIN)/.installed ## Serve one language and rebuild on change (LANGUAGE=ko)
-	$(BIN)/sphinx-autobuild -c . -D language=$(LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live/$(LANGUAGE) \
+	$(BIN)/sphinx-autobuild -c . -D language=$(LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live/$(LANGUAGE) --port $(LIVEHTML_PORT) \
 	  --watch example --watch locale --watch conf.py --ignore "*.mo" --ignore "*/.broker/*" \
 	  --ignore "*.sqlite3*" --ignore "*/__pycache__/*"
 

@@ -107,10 +107,13 @@ def wait_for_log(log_path, text, process=None, timeout=30):
     raise AssertionError(f"no {text!r} in the worker's log after {timeout} s:\n{log_path.read_text()}")
 
 
-def stop(process, timeout=30):
-    """Warm shutdown (SIGTERM), then kill the whole group if it hangs."""
+def stop(process, timeout=30, group=False):
+    """Warm shutdown (SIGTERM, to the process or its whole group), then kill the group if it hangs."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -1,8 +1,10 @@
 """Run every command the guide tells a reader to type, in page order, as a new reader would.
 
 Commands are the ``$ `` lines of ``console`` blocks. They run in one scratch
-copy of the example, in a shell environment carried from command to command
-(``cd``, ``export`` and ``source .venv/bin/activate`` are followed). Long-running
+copy of the example (or, for a page whose front matter says
+``guide-commands: repository``, in a scratch copy of the repository), in a
+shell environment carried from command to command (``cd``, ``export`` and
+``source .venv/bin/activate`` are followed). Long-running
 commands (a worker, beat) start in the background, are checked to come up,
 and stop at the end of their page, like a terminal the reader closes.
 """
@@ -15,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, example_env, wait_for_log
+from conftest import ROOT, example_env, free_port, stop, wait_for_log
 
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^(`{3,})console\s*\n(.*?)^\1\s*$", re.S | re.M)
-# Commands that keep running, and the log line that says they are up.
+# Commands that keep running (by the words they contain), and the log line that says they are up.
 BACKGROUND = {
     ("celery", "worker"): "ready.",
     ("celery", "beat"): "beat: Starting...",
+    ("make", "livehtml"): "Serving on",
 }
 # Commands a container cannot run, each with the reason; nothing else is skipped.
 NOT_RUNNABLE = {
@@ -39,6 +42,10 @@ def pages_in_order():
     return ["index", *names]
 
 
+def runs_in_repository(page):
+    return re.match(r"---\n(?:.*\n)*?guide-commands: repository\n(?:.*\n)*?---\n", (DOCS / f"{page}.md").read_text())
+
+
 def commands(page):
     text = (DOCS / f"{page}.md").read_text()
     found = []
@@ -53,6 +60,7 @@ class Reader:
     def __init__(self, home):
         self.cwd = home
         self.env = example_env(PATH=f"{Path(os.sys.executable).parent}:{os.environ['PATH']}")
+        self.env["LIVEHTML_PORT"] = str(free_port())
         self.background = []
 
     def run(self, command):
@@ -66,7 +74,7 @@ class Reader:
             venv = (self.cwd / words[1]).parent.parent
             self.env["VIRTUAL_ENV"] = str(venv)
             self.env["PATH"] = f"{venv / 'bin'}:{self.env['PATH']}"
-        elif (words[0], next((w for w in words if w in ("worker", "beat")), "")) in BACKGROUND:
+        elif any(set(key) <= set(words) for key in BACKGROUND):
             self.start(command, words)
         else:
             result = subprocess.run(
@@ -76,7 +84,7 @@ class Reader:
             assert result.returncode == 0, f"$ {command}\n{result.stdout}\n{result.stderr}"
 
     def start(self, command, words):
-        ready = BACKGROUND[(words[0], "worker" if "worker" in words else "beat")]
+        ready = next(text for key, text in BACKGROUND.items() if set(key) <= set(words))
         log = self.cwd / f"background-{len(self.background)}.log"
         with open(log, "w") as out:
             process = subprocess.Popen(
@@ -87,10 +95,8 @@ class Reader:
         wait_for_log(log, ready, process, timeout=60)
 
     def close_terminals(self):
-        from conftest import stop
-
         for process in self.background:
-            stop(process)
+            stop(process, group=True)
         self.background.clear()
 
 
@@ -106,6 +112,22 @@ def reader(tmp_path_factory):
     session.close_terminals()
 
 
+@pytest.fixture(scope="module")
+def contributor(tmp_path_factory):
+    """A terminal in a scratch copy of the repository, sharing the installed .venv."""
+    home = tmp_path_factory.mktemp("contributor") / "repository"
+    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
+    for name in tracked:
+        if (ROOT / name).is_file():
+            (home / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, home / name)
+    (home / ".venv").symlink_to(ROOT / ".venv")
+    session = Reader(home)
+    yield session
+    session.close_terminals()
+
+
 PAGES = [page for page in pages_in_order() if commands(page)]
 
 
@@ -114,7 +136,8 @@ def test_the_guide_has_commands():
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_commands(reader, page):
+def test_page_commands(request, page):
+    reader = request.getfixturevalue("contributor" if runs_in_repository(page) else "reader")
     try:
         for command in commands(page):
             reason = next((why for prefix, why in NOT_RUNNABLE.items() if command.startswith(prefix)), None)
