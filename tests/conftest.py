@@ -39,16 +39,20 @@ def example_env(**overrides):
     return env
 
 
-@pytest.fixture
-def example(tmp_path):
-    """A fresh copy of the example project, as a reader would have it."""
-    target = tmp_path / "example"
+def copy_example(target):
+    """Copy the example as a reader gets it: without what running it left behind."""
     shutil.copytree(
         EXAMPLE,
         target,
-        ignore=shutil.ignore_patterns(".broker", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
+        ignore=shutil.ignore_patterns(".broker", ".cache", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
     )
     return target
+
+
+@pytest.fixture
+def example(tmp_path):
+    """A fresh copy of the example project, as a reader would have it."""
+    return copy_example(tmp_path / "example")
 
 
 def manage(example_dir, *args, env=None, timeout=60, check=True):

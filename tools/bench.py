@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import example_env, free_port, manage, port_open, running_worker  # noqa: E402
+from conftest import copy_example, example_env, free_port, manage, port_open, running_worker  # noqa: E402
 
 ROUND_TRIPS = """
 import statistics, time, json, sys
@@ -64,9 +64,7 @@ def round_trips(n):
     try:
         for name, url in brokers:
             with tempfile.TemporaryDirectory() as scratch:
-                example = Path(scratch) / "example"
-                shutil.copytree(ROOT / "example", example,
-                                ignore=shutil.ignore_patterns(".broker", "db.sqlite3", "__pycache__"))
+                example = copy_example(Path(scratch) / "example")
                 env = example_env(**({"CELERY_BROKER_URL": url} if url else {}))
                 manage(example, "migrate", env=env)
                 with running_worker(example, env=env):

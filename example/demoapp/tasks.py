@@ -1,8 +1,11 @@
 # Create your tasks here
 
 from celery import shared_task
+from celery.utils.log import get_task_logger
 
 from demoapp.models import Widget
+
+logger = get_task_logger(__name__)
 
 
 # [start-arithmetic]
@@ -33,3 +36,70 @@ def rename_widget(widget_id, name):
     w = Widget.objects.get(id=widget_id)
     w.name = name
     w.save()
+
+
+# [start-announce-widget]
+@shared_task
+def announce_widget(widget_id):
+    # Raises Widget.DoesNotExist if the row is not committed yet.
+    widget = Widget.objects.get(id=widget_id)
+    # A real project would send an e-mail or call a web hook here.
+    logger.info("New widget: %s", widget.name)
+    return f"announced {widget.name}"
+# [end-announce-widget]
+
+
+# [start-explicit-name]
+# An explicit name stays the same wherever the function lives or however its
+# module is imported, so other code can send it by name.
+@shared_task(name="demoapp.create_widget")
+def create_widget(name):
+    return Widget.objects.create(name=name).id
+# [end-explicit-name]
+
+
+# [start-retries]
+class TemporaryError(Exception):
+    """A failure that may not happen again: a timeout, a busy server."""
+
+
+def call_service(attempt, failures):
+    """Stand-in for another service that fails `failures` times, then answers."""
+    if attempt < failures:
+        raise TemporaryError(f"attempt {attempt + 1} failed")
+    return f"answered on attempt {attempt + 1}"
+
+
+@shared_task(
+    bind=True,  # the task gets `self`, and with it self.request
+    autoretry_for=(TemporaryError,),  # retry when one of these is raised
+    retry_backoff=True,  # wait up to 1 s, 2 s, 4 s... between attempts
+    max_retries=3,  # then fail with the last error
+)
+def ask_service(self, failures):
+    return call_service(self.request.retries, failures)
+# [end-retries]
+
+
+# [start-retry-by-hand]
+@shared_task(bind=True, max_retries=3)
+def ask_service_by_hand(self, failures):
+    try:
+        return call_service(self.request.retries, failures)
+    except TemporaryError as exc:
+        # Choose the wait yourself, e.g. from the service's Retry-After header.
+        raise self.retry(exc=exc, countdown=0.5) from exc
+# [end-retry-by-hand]
+
+
+# [start-reliable]
+# Safe to run twice, so it may be acknowledged late: its message stays with
+# the broker until the task has run, and a worker that dies mid-task leaves
+# it for another worker (reject_on_worker_lost: even if only the process
+# running it died). The price is that such a task can run twice.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def record_work(key):
+    # In your own model, make the field unique so the database refuses a copy.
+    _, created = Widget.objects.get_or_create(name=f"work-{key}")
+    return created  # False: an earlier run had already done the work
+# [end-reliable]

@@ -5,7 +5,7 @@ a message naming the variable, instead of a traceback or a silent default.
 """
 import os
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from kombu.transport import TRANSPORT_ALIASES
 
@@ -16,7 +16,10 @@ def fail(message):
 
 def masked(url):
     """The URL with any password replaced, safe to print."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # too broken to find the password in: show none of it
+        return f"{url.partition('://')[0]}://..."
     if parts.password:
         netloc = parts.netloc.replace(f":{parts.password}@", ":****@", 1)
         return parts._replace(netloc=netloc).geturl()
@@ -57,7 +60,7 @@ def env_list(name, default=()):
 
 
 def env_broker_url(name, default):
-    """A broker URL whose scheme kombu knows."""
+    """A broker URL whose scheme kombu knows, with a port that is a number."""
     url = env_str(name, default)
     scheme = url.partition("://")[0]
     if "://" not in url or scheme.partition("+")[0] not in TRANSPORT_ALIASES:
@@ -65,4 +68,29 @@ def env_broker_url(name, default):
             f"{name} has an unknown scheme in {masked(url)!r}: use redis://, "
             "amqp:// or another scheme kombu knows, or unset it for the embedded broker."
         )
+    for one in url.split(";"):  # kombu takes several URLs, for failover
+        try:
+            urlsplit(one).port  # noqa: B018 (reading it checks it)
+        except ValueError:
+            fail(f"{name} has a bad host or port in {masked(one)!r}: the port is a number up to 65535.")
     return url
+
+
+def env_database(name):
+    """A Django DATABASES entry from postgres://user:password@host:port/name."""
+    url = env_str(name)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        parts = port = None
+    if not parts or parts.scheme not in {"postgres", "postgresql"} or not parts.path.strip("/"):
+        fail(f"{name} must look like postgres://user:password@host:5432/name, not {masked(url)!r}.")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.strip("/")),
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+    }

@@ -5,7 +5,7 @@ are for development and need no server at all.
 """
 from pathlib import Path
 
-from proj.env import env_bool, env_broker_url, env_list, env_seconds, env_str, fail
+from proj.env import env_bool, env_broker_url, env_database, env_list, env_seconds, env_str, fail
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +21,26 @@ if not SECRET_KEY:
 
 LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG else [])
+
+# [start-security]
+# With DEBUG off the site is served over HTTPS only, which is what
+# `python manage.py check --deploy` looks for. Development needs none of it.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Browsers remember HSTS for this long, for every subdomain too: start
+    # with an hour and raise it to a year (31536000) once all is well.
+    # PRELOAD only allows submitting the domain to the browsers' built-in
+    # list (hstspreload.org), which is slow to undo: do that knowingly.
+    SECURE_HSTS_SECONDS = int(env_seconds("DJANGO_HSTS_SECONDS", 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # Behind a proxy that terminates HTTPS (nginx, a load balancer), trust its
+    # header, or every request looks like plain HTTP and redirects forever.
+    if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# [end-security]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,6 +91,13 @@ DATABASES = {
     }
 }
 
+# [start-database-url]
+# DJANGO_DATABASE_URL=postgres://user:password@host:5432/name puts the data,
+# task results included, in PostgreSQL (pip install "psycopg[binary]").
+if env_str("DJANGO_DATABASE_URL"):
+    DATABASES["default"] = env_database("DJANGO_DATABASE_URL")
+# [end-database-url]
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -110,3 +137,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         Path(env_str("CELERY_BROKER_FOLDER") or BASE_DIR / ".broker"),
         polling_interval=env_seconds("CELERY_BROKER_POLLING_INTERVAL", 0.05),
     )
+
+# [start-reliability]
+# Each worker process reserves one message at a time: a long task does not
+# hold back messages an idle process could run, and a worker that dies holds
+# as few as possible (Redis gives them out again after the visibility
+# timeout below; the embedded broker loses them).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Redis gives a message that was delivered but never acknowledged (its worker
+# died) to another worker after this many seconds. Keep it longer than your
+# longest task and any countdown or ETA, or such a task runs twice.
+if CELERY_BROKER_URL.startswith(("redis", "sentinel")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_seconds("CELERY_VISIBILITY_TIMEOUT", 3600),
+    }
+# [end-reliability]
