@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, example_env, free_port, stop, wait_for_log
+from conftest import ROOT, copy_example, example_env, free_port, stop, wait_for_log
 
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^(`{3,})console\s*\n(.*?)^\1\s*$", re.S | re.M)
@@ -74,7 +74,7 @@ class Reader:
             venv = (self.cwd / words[1]).parent.parent
             self.env["VIRTUAL_ENV"] = str(venv)
             self.env["PATH"] = f"{venv / 'bin'}:{self.env['PATH']}"
-        elif any(set(key) <= set(words) for key in BACKGROUND):
+        elif "--help" not in words and any(set(key) <= set(words) for key in BACKGROUND):
             self.start(command, words)
         else:
             result = subprocess.run(
@@ -102,12 +102,7 @@ class Reader:
 
 @pytest.fixture(scope="module")
 def reader(tmp_path_factory):
-    home = tmp_path_factory.mktemp("reader") / "example"
-    shutil.copytree(
-        ROOT / "example", home,
-        ignore=shutil.ignore_patterns(".broker", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
-    )
-    session = Reader(home)
+    session = Reader(copy_example(tmp_path_factory.mktemp("reader") / "example"))
     yield session
     session.close_terminals()
 

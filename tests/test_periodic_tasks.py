@@ -1,0 +1,86 @@
+"""Periodic tasks, run for real: the guide's schedule, beat with the database scheduler, a worker."""
+import subprocess
+from contextlib import contextmanager
+
+from conftest import CELERY, example_env, manage, running_worker, shell, stop, wait_for_log
+
+DATABASE_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+SCHEDULE = (
+    "from django_celery_beat.models import PeriodicTask; "
+    "print([(t.name, t.task, str(t.interval)) for t in PeriodicTask.objects.filter(interval__isnull=False)])"
+)
+
+
+@contextmanager
+def running_beat(example_dir, *args):
+    """``celery -A proj beat`` as the guide starts it, until the block ends; yields the log path."""
+    log_path = example_dir / "beat.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [CELERY, "-A", "proj", "beat", "-l", "INFO", *args],
+            cwd=example_dir, env=example_env(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_log(log_path, "beat: Starting...", process)
+            yield log_path
+        finally:
+            stop(process)
+
+
+def test_setup_command_is_idempotent(example):
+    manage(example, "migrate")
+    first = manage(example, "setup_periodic_tasks").stdout
+    assert first.strip() == "Created count widgets: every 60 seconds"
+    again = manage(example, "setup_periodic_tasks").stdout
+    assert again.strip() == "Updated count widgets: every 60 seconds"
+    manage(example, "setup_periodic_tasks", "--every", "5")
+    # Still one row, now with the new interval.
+    assert shell(example, SCHEDULE).strip() == "[('count widgets', 'demoapp.tasks.count_widgets', 'every 5 seconds')]"
+
+
+def test_beat_sends_and_the_worker_runs(example):
+    manage(example, "migrate")
+    manage(example, "setup_periodic_tasks", "--every", "1")
+    with running_worker(example) as worker_log:
+        with running_beat(example, "--scheduler", DATABASE_SCHEDULER) as beat_log:
+            wait_for_log(beat_log, "Sending due task count widgets (demoapp.tasks.count_widgets)")
+            wait_for_log(worker_log, ("demoapp.tasks.count_widgets[", "succeeded"))
+    # The stored result names the schedule that sent it.
+    stored = shell(
+        example,
+        "from django_celery_results.models import TaskResult; "
+        "print(TaskResult.objects.filter(periodic_task_name='count widgets', status='SUCCESS').exists())",
+    )
+    assert stored.split() == ["True"]
+
+
+def test_beat_installs_the_results_cleanup(example):
+    """Beat adds Celery's nightly cleanup of expired results to the database schedule."""
+    manage(example, "migrate")
+    with running_beat(example, "-S", "django"):
+        pass
+    cleanup = shell(
+        example,
+        "from django_celery_beat.models import PeriodicTask; "
+        "print(PeriodicTask.objects.get(name='celery.backend_cleanup').crontab)",
+    )
+    assert cleanup.strip() == "0 4 * * * (m/h/dM/MY/d) UTC"
+
+
+def test_time_zone_reset_clears_last_run(example):
+    manage(example, "migrate")
+    manage(example, "setup_periodic_tasks", "--every", "1")
+    with running_worker(example), running_beat(example, "-S", "django") as beat_log:
+        wait_for_log(beat_log, "Sending due task count widgets")
+    last_run = (
+        "from django_celery_beat.models import PeriodicTask; "
+        "print(PeriodicTask.objects.get(name='count widgets').last_run_at)"
+    )
+    assert shell(example, last_run).strip() != "None"
+    shell(
+        example,
+        "from django_celery_beat.models import PeriodicTask, PeriodicTasks; "
+        "PeriodicTask.objects.update(last_run_at=None); PeriodicTasks.update_changed()",
+    )
+    assert shell(example, last_run).strip() == "None"

@@ -1,0 +1,126 @@
+"""The production setup of "Running the worker": the systemd units' commands, run for real.
+
+systemd is not available here, so each unit's ExecStart runs directly, in a copy
+of the example standing for WorkingDirectory, with the settings of the sample
+EnvironmentFile and the broker replaced by a password-protected Redis of the test's own.
+"""
+import configparser
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import CELERY, EXAMPLE, example_env, free_port, manage, port_open, shell, stop, wait_for_log
+
+DEPLOY = EXAMPLE / "deploy"
+PASSWORD = "s3cret-for-the-test"
+
+
+def unit(name):
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(DEPLOY / name)
+    return parser
+
+
+def environment_file():
+    lines = (DEPLOY / "proj.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@pytest.fixture(scope="module")
+def redis_with_password(tmp_path_factory):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not found: install it (Debian: apt install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--requirepass", PASSWORD, "--dir", str(tmp_path_factory.mktemp("redis"))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 10
+    while not port_open("127.0.0.1", port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"redis-server did not start on port {port}")
+        time.sleep(0.05)
+    yield f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def production_env(redis_with_password):
+    settings = environment_file()
+    assert settings["DJANGO_DEBUG"] == "0"
+    settings["CELERY_BROKER_URL"] = redis_with_password
+    # The example's SQLite database instead of the sample's PostgreSQL.
+    assert settings.pop("DJANGO_DATABASE_URL").startswith("postgres://")
+    return example_env(**settings)
+
+
+def exec_start(name):
+    """The unit's command line, with the virtual environment's celery replaced by this one's."""
+    words = shlex.split(unit(name)["Service"]["ExecStart"])
+    assert words[0] == "/srv/proj/.venv/bin/celery"
+    return [CELERY, *words[1:]]
+
+
+@pytest.mark.parametrize("name", ["celery.service", "celerybeat.service"])
+def test_units_run_as_a_user_from_the_project_folder(name):
+    service = unit(name)["Service"]
+    assert service["User"] not in ("", "root")
+    assert service["WorkingDirectory"] == "/srv/proj"
+    assert service["EnvironmentFile"] == "/etc/proj/proj.env"
+
+
+def test_worker_unit_stops_warmly():
+    service = unit("celery.service")["Service"]
+    assert service["KillMode"] == "mixed"
+    assert service.get("KillSignal", "SIGTERM") == "SIGTERM"
+
+
+def test_worker_unit_command_runs_and_masks_the_password(example, production_env):
+    manage(example, "migrate", env=production_env)
+    log_path = example / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            exec_start("celery.service"), cwd=example, env=production_env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            wait_for_log(log_path, "ready.", process)
+            sent = shell(example, "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))",
+                         env=production_env)
+            assert sent.split() == ["5"]
+            # SIGTERM, as systemd stops it: a warm shutdown, exit status 0.
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+        finally:
+            stop(process)
+    text = log_path.read_text()
+    assert "concurrency: 4 (prefork)" in text
+    assert "Warm shutdown" in text
+    assert PASSWORD not in text
+    assert "redis://:**@127.0.0.1" in text
+
+
+def test_beat_unit_command_runs(example, production_env):
+    manage(example, "migrate", env=production_env)
+    log_path = example / "beat.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            exec_start("celerybeat.service"), cwd=example, env=production_env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        try:
+            wait_for_log(log_path, "beat: Starting...", process)
+        finally:
+            stop(process)
+    text = log_path.read_text()
+    assert "django_celery_beat.schedulers.DatabaseScheduler" in text
+    assert PASSWORD not in text
+    assert not list(example.glob("celerybeat-schedule*"))

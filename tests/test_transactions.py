@@ -1,0 +1,102 @@
+"""A task sent inside a transaction races the commit ("Database transactions").
+
+Both sides run for real: a worker process, and ``manage.py shell`` holding a
+transaction open while the worker runs the task. Results go to Django's cache
+(proj/settings_cache.py) rather than the database: with SQLite, a worker
+storing a result in the database would wait for the open transaction to end,
+and the test could not read the result before committing.
+"""
+import pytest
+
+from conftest import example_env, manage, running_worker, shell, wait_for_log
+
+RACE = """
+from django.db import transaction
+from demoapp.models import Widget
+from demoapp.tasks import announce_widget
+
+with transaction.atomic():
+    widget = Widget.objects.create(name="early")
+    result = announce_widget.delay(widget.id)
+    # Still inside the transaction: the worker runs the task now.
+    outcome = result.get(timeout=10, propagate=False)
+print(result.state, type(outcome).__name__)
+print(Widget.objects.filter(id=widget.id).exists())
+"""
+
+ON_COMMIT = """
+from uuid import uuid4
+from celery.result import AsyncResult
+from django.db import transaction
+from demoapp.models import Widget
+from demoapp.tasks import announce_widget
+
+task_id = str(uuid4())
+with transaction.atomic():
+    widget = Widget.objects.create(name="late")
+    print(announce_widget.delay_on_commit(widget.id))
+    announce_widget.apply_async_on_commit((widget.id,), task_id=task_id)
+print(AsyncResult(task_id).get(timeout=10))
+"""
+
+ROLLBACK = """
+from django.db import transaction
+from demoapp.models import Widget
+from demoapp.tasks import announce_widget
+
+with transaction.atomic():
+    widget = Widget.objects.create(name="rolled-back")
+    announce_widget.delay_on_commit(widget.id)
+    transaction.set_rollback(True)
+announce_widget.delay_on_commit(0)  # outside a transaction: sent at once
+"""
+
+VIEW = """
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+setup_test_environment()  # lets the test client's host through ALLOWED_HOSTS
+response = Client().post("/widgets/", {"name": "from-the-view"})
+print(response.status_code, sorted(response.json()))
+"""
+
+
+@pytest.fixture
+def cache_env(example):
+    env = example_env(DJANGO_SETTINGS_MODULE="proj.settings_cache")
+    manage(example, "migrate", env=env)
+    return env
+
+
+def test_task_sent_inside_the_transaction_misses_the_row(example, cache_env):
+    with running_worker(example, env=cache_env) as log:
+        output = shell(example, RACE, env=cache_env)
+    # The worker ran before the commit and found no row; the row exists after it.
+    assert output.split() == ["FAILURE", "DoesNotExist", "True"]
+    assert "DoesNotExist('Widget matching query does not exist.')" in log.read_text()
+
+
+def test_task_sent_on_commit_finds_the_row(example, cache_env):
+    with running_worker(example, env=cache_env) as log:
+        output = shell(example, ON_COMMIT, env=cache_env)
+        # delay_on_commit() gives no result handle, but its task runs too.
+        wait_for_log(log, "New widget: late", timeout=10)
+    assert output.splitlines() == ["None", "announced late"]
+    assert "DoesNotExist" not in log.read_text()
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(example, cache_env):
+    with running_worker(example, env=cache_env) as log:
+        shell(example, ROLLBACK, env=cache_env)
+        # The task sent after the rollback arrives; the one inside it never does.
+        wait_for_log(log, "raised unexpected: DoesNotExist", timeout=10)
+    assert log.read_text().count("announce_widget[") == 2  # received, and failed: one task
+    assert "rolled-back" not in log.read_text()
+
+
+def test_view_announces_its_widget_after_commit(example, cache_env):
+    with running_worker(example, env=cache_env) as log:
+        output = shell(example, VIEW, env=cache_env)
+        wait_for_log(log, "New widget: from-the-view", timeout=10)
+    assert output.split() == ["201", "['id']"]
+    assert "DoesNotExist" not in log.read_text()

@@ -1,0 +1,149 @@
+"""Each problem of "Troubleshooting" that the example can show, reproduced with real processes, then fixed."""
+import subprocess
+
+from conftest import CELERY, example_env, free_port, manage, running_worker, shell, wait_for_log
+
+NEW_TASK = '''
+
+@shared_task
+def greet(name):
+    return f"Hello, {name}!"
+'''
+
+
+def celery(cwd, *args, env=None, timeout=60):
+    return subprocess.run(
+        [CELERY, *args], cwd=cwd, env=env or example_env(), capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def worker_error(example_dir, env):
+    """Start a worker that is expected to stop at once; return its exit status and output."""
+    result = celery(example_dir, "-A", "proj", "worker", "-l", "INFO", env=env)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_unregistered_task_until_the_worker_restarts(example):
+    manage(example, "migrate")
+    send = (
+        "from demoapp.tasks import greet\n"
+        "try:\n    greet.delay('Ada').get(timeout=10)\n"
+        "except Exception as exc:\n    print(type(exc).__name__, exc)"
+    )
+    with running_worker(example) as log:
+        # A task added while the worker runs: Django knows it, the worker does not.
+        with open(example / "demoapp" / "tasks.py", "a") as f:
+            f.write(NEW_TASK)
+        # The sender's get() raises NotRegistered: the worker marked the result failed.
+        assert shell(example, send).strip() == "NotRegistered 'demoapp.tasks.greet'"
+        wait_for_log(log, "Received unregistered task of type 'demoapp.tasks.greet'")
+        registered = celery(example, "-A", "proj", "inspect", "registered")
+        assert "demoapp.tasks.add" in registered.stdout
+        assert "demoapp.tasks.greet" not in registered.stdout
+    # The fix: restart the worker, which imports the new code.
+    with running_worker(example) as log:
+        got = shell(example, "from demoapp.tasks import greet; print(greet.delay('Ada').get(timeout=10))")
+        assert got.strip() == "Hello, Ada!"
+        assert "demoapp.tasks.greet" in log.read_text()
+
+
+def test_sending_an_unknown_name(example):
+    manage(example, "migrate")
+    send = (
+        "from proj.celery import app\n"
+        "try:\n    app.send_task('demoapp.tasks.missing').get(timeout=10)\n"
+        "except Exception as exc:\n    print(type(exc).__name__, exc)"
+    )
+    with running_worker(example) as log:
+        assert shell(example, send).strip() == "NotRegistered 'demoapp.tasks.missing'"
+        wait_for_log(log, ("ERROR/MainProcess", "Received unregistered task of type 'demoapp.tasks.missing'"))
+    assert "Traceback" not in log.read_text()
+
+
+def test_celery_from_the_wrong_folder(example):
+    parent = example.parent
+    wrong = celery(parent, "-A", "proj", "report")
+    assert wrong.returncode != 0
+    assert "Unable to load celery application." in wrong.stderr
+    assert "The module proj was not found." in wrong.stderr
+    # The fixes: run it from the folder of manage.py, or say where that is.
+    for cwd, args, env in [
+        (example, [], None),
+        (parent, ["--workdir", "example"], None),
+        (parent, [], example_env(PYTHONPATH=str(example))),
+    ]:
+        right = celery(cwd, *args, "-A", "proj", "report", env=env)
+        assert right.returncode == 0, right.stderr
+        assert "transport:proj.broker:Transport results:django-db" in right.stdout
+
+
+def test_settings_ignored_without_the_namespace(example):
+    celery_py = example / "proj" / "celery.py"
+    good = celery_py.read_text()
+    line = 'app.config_from_object("django.conf:settings", namespace="CELERY")'
+    assert line in good
+    celery_py.write_text(good.replace(line, 'app.config_from_object("django.conf:settings")'))
+    report = celery(example, "-A", "proj", "report")
+    # CELERY_BROKER_URL is not read: Celery's default broker, RabbitMQ on this machine.
+    assert "settings -> transport:amqp " in report.stdout
+    manage(example, "migrate")
+    process = subprocess.Popen(
+        [CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example, env=example_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        # Whether or not a RabbitMQ answers there, the worker names the URL it uses.
+        lines = []
+        for output_line in process.stdout:
+            lines.append(output_line)
+            if "amqp://guest:**@localhost:5672//" in output_line:
+                break
+        else:
+            raise AssertionError("".join(lines))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    celery_py.write_text(good)
+    report = celery(example, "-A", "proj", "report")
+    assert "settings -> transport:proj.broker:Transport results:django-db" in report.stdout
+
+
+def test_django_side_uses_a_default_app_without_the_import(example):
+    init = example / "proj" / "__init__.py"
+    good = init.read_text()
+    show = "from demoapp.tasks import add; print(add.app.main, add.app.connection_for_write().as_uri())"
+    init.write_text("")
+    assert shell(example, show).split() == ["default", "amqp://guest:**@localhost:5672//"]
+    init.write_text(good)
+    assert shell(example, show).split()[0] == "proj"
+
+
+def test_unknown_broker_scheme(example):
+    status, output = worker_error(example, example_env(CELERY_BROKER_URL="reddis://localhost:6379/0"))
+    assert status == 1
+    assert (
+        "Error: CELERY_BROKER_URL has an unknown scheme in 'reddis://localhost:6379/0': use redis://, "
+        "amqp:// or another scheme kombu knows, or unset it for the embedded broker."
+    ) in output
+    assert "Traceback" not in output
+
+
+def test_unreachable_redis(example):
+    manage(example, "migrate")
+    port = free_port()  # nothing listens there
+    status, output = worker_error(example, example_env(CELERY_BROKER_URL=f"redis://127.0.0.1:{port}/0"))
+    assert status == 1
+    assert f"Error: cannot reach the broker at redis://:****@127.0.0.1:{port}/0: " in output
+    assert "Is the server running, and is CELERY_BROKER_URL right?" in output
+    assert "Traceback" not in output
+
+
+def test_missing_results_table(example):
+    status, output = worker_error(example, example_env())
+    assert status == 1
+    assert "Error: the results table does not exist: run `python manage.py migrate` first." in output
+    assert "Traceback" not in output
+    # The fix.
+    manage(example, "migrate")
+    with running_worker(example) as log:
+        assert "ready." in log.read_text()
