@@ -32,7 +32,6 @@ html: $(BIN)/.installed ## Build both languages into _build/html/{en,ko}/
 	  echo "== $$lang"; \
 	  $(SPHINXBUILD) -q -b html -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/html/$$lang || exit 1; \
 	done
-	cp $(SOURCEDIR)/_root/index.html $(BUILDDIR)/html/index.html
 	@echo "Open $(BUILDDIR)/html/index.html"
 
 livehtml: $(BIN)/.installed ## Serve one language and rebuild on change (LANGUAGE=ko)
@@ -65,8 +64,10 @@ lint: $(BIN)/.installed ## Fast static checks: Python style, catalogs, page rule
 test: $(BIN)/.installed lint html doctest ## Everything: lint, both builds, doctests, pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(BIN)/.installed ## Print build and task round-trip timings
+bench: $(BIN)/.installed ## Print timings: tasks, builds, page weight, Lighthouse
 	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench_site
+	$(BIN)/python -m tools.bench_load
 
 clean: ## Remove build output and the example's runtime files
 	rm -rf $(BUILDDIR) example/db.sqlite3 example/.broker

@@ -3,6 +3,7 @@
 Sources are MyST Markdown in ``docs/``; the Korean translation lives in
 ``locale/ko/LC_MESSAGES/`` as one catalog per page. Build with ``make html``.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,12 @@ extensions = [
     "sphinx_copybutton",
     # This project's own (docs/_ext/)
     "doctest_worker",
+    "interface_strings",
     "korean_search",
+    "language_links",
+    "page_description",
+    "site_files",
+    "task_diagram",
     "translated_code",
 ]
 
@@ -61,10 +67,25 @@ html_theme = "furo"
 html_title = "Celery + Django"
 html_static_path = ["docs/_static"]
 # Korean typography, scoped to :lang(ko): English pages are unchanged.
-html_css_files = ["korean.css"]
+# guide.css: the language switcher and the task diagram (docs/_ext/task_diagram.py).
+html_css_files = ["korean.css", "guide.css"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
+# Drawn for the guide; an SVG icon is sharp at every size.
+html_favicon = "docs/_static/favicon.svg"
+# Furo's sidebar with the language switcher under the search box, and without
+# Read the Docs' ad and version menus: nothing is loaded from another host.
+html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "language-switcher.html",
+                        "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
+# The published address of the folder holding en/ and ko/, for canonical,
+# hreflang and sitemap URLs: set GUIDE_BASE_URL when building for a real host.
+language_links_site_url = os.environ.get("GUIDE_BASE_URL", "https://celery-django.example.org/")
+# Read the Docs publishes each language as a project of its own, at this address.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The copy button copies commands without their prompts, and no output lines.
+copybutton_prompt_text = r"\$ |>>> |\.\.\. "
+copybutton_prompt_is_regexp = True
 
 # -- Doctest -----------------------------------------------------------------
 

@@ -1,11 +1,14 @@
 """The site builds in both languages with warnings as errors, and a mistake names its file and line."""
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from test_site import build_site
 
 SPHINX = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q"]
 
@@ -19,11 +22,8 @@ def build(source, out, language, builder="html", conf=ROOT):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    for language in ("en", "ko"):
-        result = build(ROOT / "docs", out / language, language)
-        assert result.returncode == 0, result.stderr
-    return out
+    """Both languages, built once per session (shared with test_site.py and test_browser.py)."""
+    return build_site(tmp_path_factory)
 
 
 def test_english_pages_are_english(site):
@@ -43,6 +43,42 @@ def test_korean_pages_are_translated(site):
     ).stdout.strip()
     assert title and title != "First steps"
     assert f"<h1>{title}" in html
+
+
+class Prose(HTMLParser):
+    """The article's text outside code, where a reader reads sentences."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.depth, self.in_article, self.skip, self.parts = 0, False, 0, []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.in_article = True
+        if self.in_article and tag in ("pre", "code", "script", "style", "svg"):
+            self.skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article = False
+        if self.in_article and tag in ("pre", "code", "script", "style", "svg") and self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data):
+        if self.in_article and not self.skip:
+            self.parts.append(data)
+
+
+def test_korean_pages_read_in_hangul(site):
+    """On every Korean page most letters of the prose are Hangul: no page is left in English."""
+    for path in sorted((site / "ko").glob("*.html")):
+        if path.stem in ("search", "genindex", "404"):
+            continue
+        text = " ".join(Prose(path.read_text()).parts)
+        hangul = len(re.findall(r"[\uac00-\ud7a3]", text))
+        latin = len(re.findall(r"[A-Za-z]", text))
+        assert hangul > latin, f"{path.name}: {hangul} Hangul and {latin} Latin letters in the prose"
 
 
 def test_included_code_is_the_examples_code(site):
