@@ -26,7 +26,8 @@ rendering         the msgstr has no ``*``, ``_`` or backtick that MyST would
 untranslated      an entry without a translation.
 fuzzy             a fuzzy entry: Sphinx ignores it.
 obsolete          an obsolete (``#~``) entry.
-obsolete-catalog  a catalog whose page ``docs/<page>.md`` is gone.
+obsolete-catalog  a catalog whose page ``docs/<page>.md`` is gone (``sphinx.po``
+                  holds interface strings and has no page).
 terms             the msgid uses a term of ``locale/ko/terms.tsv`` in its prose
                   (not in code, roles or link targets) and the msgstr lacks the
                   agreed Korean term (or, for a term kept in English, the word).
@@ -342,6 +343,8 @@ def check_obsolete_catalog(cat: Catalog) -> Iterator[Problem]:
     at = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
     docs = Path(*parts[:at - 2]) / "docs"  # <root>/locale/<lang>/LC_MESSAGES
     page = "/".join(parts[at + 1:])[:-len(".po")]
+    if page == "sphinx":
+        return  # the interface strings: Sphinx merges this catalog with its own
     if docs.is_dir() and not any((docs / (page + s)).exists() for s in SOURCE_SUFFIXES):
         yield Problem(1, "obsolete-catalog",
                       f"no page docs/{page}.md for this catalog: delete it "
@@ -361,7 +364,8 @@ def terms() -> list[tuple[str, str, re.Pattern]]:
         if line.strip() and not line.startswith("#"):
             english, korean = line.split("\t")[:2]
             stem = english[:-1] + "(?:y|ies)" if english.endswith("y") else english + "(?:e?s)?"
-            rows.append((english, korean, re.compile(rf"\b{stem}\b", re.IGNORECASE)))
+            # Not inside a hyphenated name: "Celery" is not a term in "django-celery-beat".
+            rows.append((english, korean, re.compile(rf"(?<![\w-]){stem}(?![\w-])", re.IGNORECASE)))
     return rows
 
 
@@ -374,7 +378,7 @@ def check_terms(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
         source = prose(entry.msgid)
         for english, korean, pattern in terms():
-            if pattern.search(source) and korean not in entry.msgstr:
+            if pattern.search(source) and korean.lower() not in entry.msgstr.lower():
                 yield Problem(cat.line(entry), "terms",
                               f"{english!r} is {korean!r} in the term list (locale/ko/terms.tsv)",
                               entry.msgid)
