@@ -125,28 +125,74 @@ def stop(process, timeout=30, group=False):
             process.wait()
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """A Redis server of the tests' own, on a free port; its URL prefix."""
+REDIS_MISSING = "redis-server not found: install it (Debian: apt install redis-server)"
+POSTGRES = ("127.0.0.1", 5432)
+
+
+@contextmanager
+def own_redis(folder, *options):
+    """A redis-server of our own on a free port, keeping nothing on disk; yields the port."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server not found: install it (Debian: apt install redis-server)")
+        raise FileNotFoundError(REDIS_MISSING)
     port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
+         "--dir", str(folder), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 10
-    while not port_open("127.0.0.1", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"redis-server did not start on port {port}")
-        time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 10
+        while not port_open("127.0.0.1", port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A Redis server of the tests' own, on a free port; its URL prefix."""
+    if shutil.which("redis-server") is None:
+        pytest.skip(REDIS_MISSING)
+    with own_redis(tmp_path_factory.mktemp("redis")) as port:
+        yield f"redis://127.0.0.1:{port}"
+
+
+@contextmanager
+def postgres_database(prefix="guide"):
+    """A fresh database on the machine's PostgreSQL, dropped afterwards; its URL."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}_{int(time.time() * 1000)}"
+    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def refused_worker(example_dir, env):
+    """Start a worker that is expected to refuse to start; the finished process."""
+    return subprocess.run([CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example_dir, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def one_error_line(result):
+    """The single ``Error:`` line of a process that stopped, checking there is nothing worse."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, output
+    return errors[0]
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,19 @@ what to do, never a traceback, and the tasks already queued still run once
 the cause is fixed.
 """
 import re
-import subprocess
 
 import pytest
 
-from conftest import CELERY, example_env, free_port, manage, running_worker, shell, wait_for_log
+from conftest import (
+    example_env,
+    free_port,
+    manage,
+    one_error_line,
+    refused_worker,
+    running_worker,
+    shell,
+    wait_for_log,
+)
 
 QUEUE_FIVE = "from demoapp.tasks import add; print(' '.join(add.delay(i, i).id for i in range(5)))"
 STORED = """
@@ -21,20 +29,6 @@ print(sorted((r.status, r.result) for r in TaskResult.objects.filter(task_id__in
 FIVE_DONE = str(sorted(("SUCCESS", str(i + i)) for i in range(5)))
 
 
-def one_error_line(result):
-    """The single ``Error:`` line of a process that stopped, checking there is nothing worse."""
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output, output
-    errors = [line for line in output.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, output
-    return errors[0]
-
-
-def start_worker(example_dir, env):
-    """A worker that is expected to refuse to start."""
-    return subprocess.run([CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example_dir, env=env,
-                          capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -47,7 +41,7 @@ def start_worker(example_dir, env):
 def test_malformed_broker_url(example, url, expected):
     env = example_env(CELERY_BROKER_URL=url)
     # Every entry point reads the settings, so each one says it: manage.py and the worker.
-    for result in (manage(example, "check", env=env, check=False), start_worker(example, env)):
+    for result in (manage(example, "check", env=env, check=False), refused_worker(example, env)):
         assert one_error_line(result).startswith(expected)
 
 
@@ -60,14 +54,14 @@ def test_unreachable_broker(example, url):
     url = url.format(port=free_port())
     env = example_env(CELERY_BROKER_URL=url)
     manage(example, "migrate", env=env)
-    line = one_error_line(start_worker(example, env))
+    line = one_error_line(refused_worker(example, env))
     assert line.startswith("Error: cannot reach the broker at ")
     assert line.endswith("Is the server running, and is CELERY_BROKER_URL right?")
 
 
 def test_unreachable_database(example):
     url = f"postgres://proj:hunter2-{free_port()}@127.0.0.1:{free_port()}/proj"  # nothing listens there
-    line = one_error_line(start_worker(example, example_env(DJANGO_DATABASE_URL=url)))
+    line = one_error_line(refused_worker(example, example_env(DJANGO_DATABASE_URL=url)))
     assert line.startswith("Error: cannot open the database: ")
     assert line.endswith("Is DATABASES (or DJANGO_DATABASE_URL) right?")
     assert "hunter2" not in line
@@ -78,7 +72,7 @@ def test_results_table_missing_then_migrated(example):
     ids = shell(example, QUEUE_FIVE).strip()
     assert len(ids.split()) == 5
 
-    line = one_error_line(start_worker(example, example_env()))
+    line = one_error_line(refused_worker(example, example_env()))
     assert line == "Error: the results table does not exist: run `python manage.py migrate` first."
     assert len(list((example / ".broker" / "messages").glob("*.msg"))) == 5, "queued tasks were touched"
 

@@ -31,7 +31,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CELERY, example_env, manage, port_open, running_worker, shell, stop, wait_for_log
+from conftest import (
+    CELERY,
+    POSTGRES,
+    example_env,
+    manage,
+    port_open,
+    postgres_database,
+    running_worker,
+    shell,
+    stop,
+    wait_for_log,
+)
 
 TASKS = 1000
 KILL_AFTER = 300  # successes before the kill: it lands mid-run
@@ -300,9 +311,6 @@ def test_embedded_worker_stalls_when_an_idle_pool_process_is_killed(example):
         wait_for(lambda: text(log).count("succeeded") == 5, "5 successes", process, log, timeout=30)
 
 
-POSTGRES = ("127.0.0.1", 5432)
-
-
 @pytest.fixture
 def postgres_url():
     """A fresh database on the machine's PostgreSQL, dropped afterwards."""
@@ -311,17 +319,8 @@ def postgres_url():
             "no PostgreSQL on 127.0.0.1:5432: install and start it "
             "(Debian: apt install postgresql) to run the PostgreSQL tests"
         )
-    import psycopg
-
-    name = f"guide_{os.getpid()}_{int(time.time() * 1000)}"
-    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as url:
+        yield url
 
 
 def test_readers_flow_on_postgresql(example, postgres_url):

@@ -9,11 +9,20 @@ import shlex
 import shutil
 import signal
 import subprocess
-import time
 
 import pytest
 
-from conftest import CELERY, EXAMPLE, example_env, free_port, manage, port_open, shell, stop, wait_for_log
+from conftest import (
+    CELERY,
+    EXAMPLE,
+    REDIS_MISSING,
+    example_env,
+    manage,
+    own_redis,
+    shell,
+    stop,
+    wait_for_log,
+)
 
 DEPLOY = EXAMPLE / "deploy"
 PASSWORD = "s3cret-for-the-test"
@@ -33,23 +42,10 @@ def environment_file():
 
 @pytest.fixture(scope="module")
 def redis_with_password(tmp_path_factory):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not found: install it (Debian: apt install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--requirepass", PASSWORD, "--dir", str(tmp_path_factory.mktemp("redis"))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 10
-    while not port_open("127.0.0.1", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"redis-server did not start on port {port}")
-        time.sleep(0.05)
-    yield f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
+    if shutil.which("redis-server") is None:
+        pytest.skip(REDIS_MISSING)
+    with own_redis(tmp_path_factory.mktemp("redis"), "--requirepass", PASSWORD) as port:
+        yield f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
 
 
 @pytest.fixture

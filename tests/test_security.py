@@ -16,7 +16,19 @@ import time
 
 import pytest
 
-from conftest import CELERY, example_env, free_port, manage, port_open, running_worker, shell, wait_for_log
+from conftest import (
+    CELERY,
+    REDIS_MISSING,
+    example_env,
+    free_port,
+    manage,
+    one_error_line,
+    own_redis,
+    refused_worker,
+    running_worker,
+    shell,
+    wait_for_log,
+)
 
 # A payload that creates a file when unpickled; the test and the sender both use it.
 ARMED = """
@@ -116,23 +128,10 @@ PASSWORD = secrets.token_hex(16)
 @pytest.fixture(scope="module")
 def redis_with_password(tmp_path_factory):
     """A Redis server that wants PASSWORD; its port."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not found: install it (Debian: apt install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--requirepass", PASSWORD, "--dir", str(tmp_path_factory.mktemp("redis-password"))],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 10
-    while not port_open("127.0.0.1", port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"redis-server did not start on port {port}")
-        time.sleep(0.05)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+    if shutil.which("redis-server") is None:
+        pytest.skip(REDIS_MISSING)
+    with own_redis(tmp_path_factory.mktemp("redis-password"), "--requirepass", PASSWORD) as port:
+        yield port
 
 
 def test_password_masked_in_the_banner(example, redis_with_password):
@@ -166,14 +165,7 @@ def test_password_masked_in_the_banner(example, redis_with_password):
 
 def worker_error(example_dir, env):
     """Start a worker that must refuse to start; return its one ``Error:`` line."""
-    result = subprocess.run([CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example_dir, env=env,
-                            capture_output=True, text=True, timeout=60)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output, output
-    errors = [line for line in output.splitlines() if line.startswith("Error:")]
-    assert len(errors) == 1, output
-    return errors[0]
+    return one_error_line(refused_worker(example_dir, env))
 
 
 @pytest.mark.parametrize("url, shown", [

@@ -10,6 +10,8 @@ Usage: python -m tools.bench [--tasks N]
 Numbers only; nothing here passes or fails.
 """
 import argparse
+import contextlib
+import json
 import shutil
 import statistics
 import subprocess
@@ -21,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import copy_example, example_env, free_port, manage, port_open, running_worker  # noqa: E402
+from conftest import copy_example, example_env, manage, own_redis, running_worker  # noqa: E402
 
 ROUND_TRIPS = """
 import statistics, time, json, sys
@@ -45,23 +47,14 @@ def percentile(values, fraction):
 
 
 def round_trips(n):
-    import json
-
     rows = []
-    redis = None
-    brokers = [("embedded", None)]
-    if shutil.which("redis-server"):
-        port = free_port()
-        redis = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-            stdout=subprocess.DEVNULL,
-        )
-        while not port_open("127.0.0.1", port):
-            time.sleep(0.05)
-        brokers.append(("redis", f"redis://127.0.0.1:{port}/0"))
-    else:
-        print("redis-server not found (apt install redis-server): Redis figures skipped")
-    try:
+    with contextlib.ExitStack() as stack:
+        brokers = [("embedded", None)]
+        if shutil.which("redis-server"):
+            port = stack.enter_context(own_redis(stack.enter_context(tempfile.TemporaryDirectory())))
+            brokers.append(("redis", f"redis://127.0.0.1:{port}/0"))
+        else:
+            print("redis-server not found (apt install redis-server): Redis figures skipped")
         for name, url in brokers:
             with tempfile.TemporaryDirectory() as scratch:
                 example = copy_example(Path(scratch) / "example")
@@ -72,9 +65,6 @@ def round_trips(n):
                                  env=env, timeout=600).stdout
                 for interval, times in json.loads(out).items():
                     rows.append((name, float(interval), statistics.median(times), percentile(times, 0.95)))
-    finally:
-        if redis:
-            redis.terminate()
     print(f"\nTask round trip, {n} tasks each (ms)")
     print(f"{'broker':<10} {'get() polling':>14} {'median':>8} {'p95':>8}")
     for name, interval, median, p95 in rows:

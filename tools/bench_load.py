@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
@@ -40,16 +39,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import (  # noqa: E402
     CELERY,
+    POSTGRES,
     copy_example,
     example_env,
-    free_port,
     manage,
+    own_redis,
     port_open,
+    postgres_database,
     stop,
     wait_for_log,
 )
 
-POSTGRES = ("127.0.0.1", 5432)
 PROBLEMS = ("Traceback", "database is locked", "ERROR/", "CRITICAL/", "WorkerLostError")
 
 LOAD = """
@@ -110,43 +110,11 @@ def percentile(values, fraction):
 @contextmanager
 def redis_server():
     """A Redis server of our own on a free port, or None if redis-server is not installed."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+    if shutil.which("redis-server") is None:
         yield None
         return
-    port = free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", folder],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while not port_open("127.0.0.1", port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not start on port {port}")
-                time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-
-
-@contextmanager
-def postgres_database():
-    """A fresh PostgreSQL database, dropped afterwards; its URL."""
-    import psycopg
-
-    name = f"bench_{os.getpid()}_{int(time.time() * 1000)}"
-    admin = "postgresql://postgres@127.0.0.1:5432/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with tempfile.TemporaryDirectory() as folder, own_redis(folder) as port:
+        yield f"redis://127.0.0.1:{port}"
 
 
 @contextmanager
