@@ -34,6 +34,7 @@ extensions = [
     "site_files",
     "task_diagram",
     "translated_code",
+    "fast_translation",
 ]
 
 root_doc = "index"

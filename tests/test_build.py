@@ -110,3 +110,13 @@ def test_broken_reference_fails_with_file_and_line(tmp_path):
     result = build(tmp_path, tmp_path / "out", "en", conf=tmp_path)
     assert result.returncode != 0
     assert "index.md:3" in result.stderr and "nowhere" in result.stderr
+
+
+def test_fast_translation_gives_each_document_its_own_settings():
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    from fast_translation import make_document
+
+    first, second = make_document(), make_document()
+    first.settings.report_level = 5
+    assert second.settings is not first.settings
+    assert second.settings.report_level != 5
