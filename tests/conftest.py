@@ -76,26 +76,36 @@ def shell(example_dir, code, env=None, timeout=60):
 
 
 @contextmanager
-def running_worker(example_dir, env=None, args=("-l", "INFO"), ready_timeout=30):
-    """``celery -A proj worker`` as a reader starts it, until the block ends.
+def running(command, cwd, env=None, ready="ready.", log_name="worker.log", timeout=30, group=False):
+    """A long-running command (a worker, beat, a server) until the block ends.
 
-    Yields the log path; the worker's output is in it.
+    Waits for a log line containing ``ready``; yields (process, log path). At the
+    end: a warm shutdown, of the process or (``group``) of its whole process group.
     """
-    log_path = Path(example_dir) / "worker.log"
+    log_path = Path(cwd) / log_name
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [CELERY, "-A", "proj", "worker", *args],
-            cwd=example_dir,
-            env=env or example_env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=cwd, env=env or example_env(),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-        try:
-            wait_for_log(log_path, "ready.", process, ready_timeout)
-            yield log_path
-        finally:
-            stop(process)
+    try:
+        wait_for_log(log_path, ready, process, timeout)
+        yield process, log_path
+    finally:
+        stop(process, group=group)
+
+
+@contextmanager
+def running_worker(example_dir, env=None, args=("-l", "INFO"), ready_timeout=30):
+    """``celery -A proj worker`` as a reader starts it, until the block ends; yields the log path."""
+    with running([CELERY, "-A", "proj", "worker", *args], example_dir, env, timeout=ready_timeout) as (_, log):
+        yield log
+
+
+def celery(cwd, *args, env=None, timeout=60):
+    """Run the ``celery`` command to its end; the finished process."""
+    return subprocess.run([CELERY, *args], cwd=cwd, env=env or example_env(),
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def wait_for_log(log_path, text, process=None, timeout=30):
@@ -181,8 +191,7 @@ def postgres_database(prefix="guide"):
 
 def refused_worker(example_dir, env):
     """Start a worker that is expected to refuse to start; the finished process."""
-    return subprocess.run([CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example_dir, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return celery(example_dir, "-A", "proj", "worker", "-l", "INFO", env=env)
 
 
 def one_error_line(result):

@@ -23,7 +23,6 @@ import os
 import re
 import signal
 import sqlite3
-import subprocess
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -38,10 +37,9 @@ from conftest import (
     manage,
     port_open,
     postgres_database,
+    running,
     running_worker,
     shell,
-    stop,
-    wait_for_log,
 )
 
 TASKS = 1000
@@ -66,20 +64,10 @@ SUCCEEDED = re.compile(r"Task demoapp\.tasks\.record_work\[(work-\d+)\] succeede
 RECEIVED = re.compile(r"Task demoapp\.tasks\.record_work\[(work-\d+)\] received")
 
 
-@contextmanager
 def worker(example_dir, env, log_name):
     """A worker whose process the block can kill; yields (process, log path)."""
-    log_path = Path(example_dir) / log_name
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [CELERY, "-A", "proj", "worker", "-l", "INFO", "-c", str(CONCURRENCY)],
-            cwd=example_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            wait_for_log(log_path, "ready.", process)
-            yield process, log_path
-        finally:
-            stop(process)
+    command = [CELERY, "-A", "proj", "worker", "-l", "INFO", "-c", str(CONCURRENCY)]
+    return running(command, example_dir, env, log_name=log_name)
 
 
 def text(log):
@@ -95,7 +83,7 @@ def received(log):
     return set(RECEIVED.findall(text(log)))
 
 
-def running(log):
+def unfinished(log):
     """Tasks the worker received and has not finished."""
     return received(log) - {task_id for task_id, _ in successes(log)}
 
@@ -126,9 +114,9 @@ def stop_mid_task(example_dir, process, log, kill, after=KILL_AFTER):
     """After some successes, catch both processes mid-task and ``kill`` (a function of the process)."""
     wait_for(lambda: len(successes(log)) >= after, f"{after} successes", process, log)
     with database_write_lock(example_dir):
-        wait_for(lambda: len(running(log)) >= IN_FLIGHT, "tasks in flight", process, log)
+        wait_for(lambda: len(unfinished(log)) >= IN_FLIGHT, "tasks in flight", process, log)
         time.sleep(0.3)  # both processes are now waiting for the lock, inside the task
-        in_flight = running(log)
+        in_flight = unfinished(log)
         kill(process)
     return in_flight
 

@@ -1,9 +1,8 @@
 """The reader's flow, run for real: migrate, a worker process, a task, its result in the database."""
-import subprocess
 
 import pytest
 
-from conftest import CELERY, example_env, manage, running_worker, shell, wait_for_log
+from conftest import celery, example_env, manage, running_worker, shell, wait_for_log
 
 SEND_AND_WAIT = "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))"
 STORED = (
@@ -37,10 +36,7 @@ def test_readers_flow(example, broker_env):
 def test_inspect_ping_reaches_the_embedded_worker(example):
     manage(example, "migrate")
     with running_worker(example):
-        ping = subprocess.run(
-            [CELERY, "-A", "proj", "inspect", "ping", "--timeout", "5"],
-            cwd=example, env=example_env(), capture_output=True, text=True, timeout=60,
-        )
+        ping = celery(example, "-A", "proj", "inspect", "ping", "--timeout", "5")
     assert ping.returncode == 0, ping.stdout + ping.stderr
     assert "pong" in ping.stdout
 

@@ -8,6 +8,7 @@ shell environment carried from command to command (``cd``, ``export`` and
 commands (a worker, beat) start in the background, are checked to come up,
 and stop at the end of their page, like a terminal the reader closes.
 """
+import contextlib
 import os
 import re
 import shlex
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_example, example_env, free_port, stop, wait_for_log
+from conftest import ROOT, copy_example, example_env, free_port, running
 
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^(`{3,})console\s*\n(.*?)^\1\s*$", re.S | re.M)
@@ -61,7 +62,7 @@ class Reader:
         self.cwd = home
         self.env = example_env(PATH=f"{Path(os.sys.executable).parent}:{os.environ['PATH']}")
         self.env["LIVEHTML_PORT"] = str(free_port())
-        self.background = []
+        self.background = contextlib.ExitStack()
 
     def run(self, command):
         words = shlex.split(command)
@@ -85,19 +86,14 @@ class Reader:
 
     def start(self, command, words):
         ready = next(text for key, text in BACKGROUND.items() if set(key) <= set(words))
-        log = self.cwd / f"background-{len(self.background)}.log"
-        with open(log, "w") as out:
-            process = subprocess.Popen(
-                ["bash", "-c", f"exec {command}"], cwd=self.cwd, env=self.env,
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        self.background.append(process)
-        wait_for_log(log, ready, process, timeout=60)
+        log_name = f"background-{len(self.background._exit_callbacks)}.log"
+        self.background.enter_context(running(
+            ["bash", "-c", f"exec {command}"], self.cwd, self.env, ready=ready, log_name=log_name,
+            timeout=60, group=True,
+        ))
 
     def close_terminals(self):
-        for process in self.background:
-            stop(process, group=True)
-        self.background.clear()
+        self.background.close()
 
 
 @pytest.fixture(scope="module")

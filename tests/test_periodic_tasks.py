@@ -1,8 +1,7 @@
 """Periodic tasks, run for real: the guide's schedule, beat with the database scheduler, a worker."""
-import subprocess
 from contextlib import contextmanager
 
-from conftest import CELERY, example_env, manage, running_worker, shell, stop, wait_for_log
+from conftest import CELERY, manage, running, running_worker, shell, wait_for_log
 
 DATABASE_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SCHEDULE = (
@@ -14,18 +13,9 @@ SCHEDULE = (
 @contextmanager
 def running_beat(example_dir, *args):
     """``celery -A proj beat`` as the guide starts it, until the block ends; yields the log path."""
-    log_path = example_dir / "beat.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [CELERY, "-A", "proj", "beat", "-l", "INFO", *args],
-            cwd=example_dir, env=example_env(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_for_log(log_path, "beat: Starting...", process)
-            yield log_path
-        finally:
-            stop(process)
+    command = [CELERY, "-A", "proj", "beat", "-l", "INFO", *args]
+    with running(command, example_dir, ready="beat: Starting...", log_name="beat.log") as (_, log):
+        yield log
 
 
 def test_setup_command_is_idempotent(example):

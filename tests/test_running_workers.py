@@ -8,7 +8,6 @@ import configparser
 import shlex
 import shutil
 import signal
-import subprocess
 
 import pytest
 
@@ -19,9 +18,8 @@ from conftest import (
     example_env,
     manage,
     own_redis,
+    running,
     shell,
-    stop,
-    wait_for_log,
 )
 
 DEPLOY = EXAMPLE / "deploy"
@@ -81,22 +79,13 @@ def test_worker_unit_stops_warmly():
 
 def test_worker_unit_command_runs_and_masks_the_password(example, production_env):
     manage(example, "migrate", env=production_env)
-    log_path = example / "worker.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            exec_start("celery.service"), cwd=example, env=production_env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            wait_for_log(log_path, "ready.", process)
-            sent = shell(example, "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))",
-                         env=production_env)
-            assert sent.split() == ["5"]
-            # SIGTERM, as systemd stops it: a warm shutdown, exit status 0.
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
-        finally:
-            stop(process)
+    with running(exec_start("celery.service"), example, production_env) as (process, log_path):
+        sent = shell(example, "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))",
+                     env=production_env)
+        assert sent.split() == ["5"]
+        # SIGTERM, as systemd stops it: a warm shutdown, exit status 0.
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
     text = log_path.read_text()
     assert "concurrency: 4 (prefork)" in text
     assert "Warm shutdown" in text
@@ -106,16 +95,9 @@ def test_worker_unit_command_runs_and_masks_the_password(example, production_env
 
 def test_beat_unit_command_runs(example, production_env):
     manage(example, "migrate", env=production_env)
-    log_path = example / "beat.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            exec_start("celerybeat.service"), cwd=example, env=production_env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            wait_for_log(log_path, "beat: Starting...", process)
-        finally:
-            stop(process)
+    command = exec_start("celerybeat.service")
+    with running(command, example, production_env, ready="beat: Starting...", log_name="beat.log") as (_, log_path):
+        pass
     text = log_path.read_text()
     assert "django_celery_beat.schedulers.DatabaseScheduler" in text
     assert PASSWORD not in text

@@ -1,7 +1,7 @@
 """The setup the guide describes ("Setting up a project"): the one-module app, the project's app."""
 import subprocess
 
-from conftest import CELERY, PYTHON, example_env, manage, running_worker, stop, wait_for_log
+from conftest import CELERY, PYTHON, celery, example_env, manage, running, running_worker, wait_for_log
 
 SEND = "from tasks_app import add; print(add.name, add.delay(2, 3).get(timeout=10))"
 
@@ -11,22 +11,13 @@ def test_single_module_app_runs_on_redis(example, redis_server):
     env = example_env(
         CELERY_BROKER_URL=f"{redis_server}/0", CELERY_RESULT_BACKEND=f"{redis_server}/1",
     )
-    log_path = folder / "worker.log"
-    with open(log_path, "w") as log:
-        worker = subprocess.Popen(
-            [CELERY, "-A", "tasks_app", "worker", "-l", "INFO"],
-            cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        wait_for_log(log_path, "ready.", worker)
+    with running([CELERY, "-A", "tasks_app", "worker", "-l", "INFO"], folder, env) as (_, log_path):
         sent = subprocess.run(
             [PYTHON, "-c", SEND], cwd=folder, env=env, capture_output=True, text=True, timeout=60,
         )
         assert sent.returncode == 0, sent.stderr
         assert sent.stdout.split() == ["tasks_app.add", "5"]
         wait_for_log(log_path, ("tasks_app.add", "succeeded"), timeout=10)
-    finally:
-        stop(worker)
 
 
 def test_project_app_is_loaded_with_django(example):
@@ -46,10 +37,7 @@ def test_project_app_is_loaded_with_django(example):
 def test_worker_finds_the_apps_tasks(example):
     manage(example, "migrate")
     with running_worker(example):
-        listed = subprocess.run(
-            [CELERY, "-A", "proj", "inspect", "registered", "--timeout", "5"],
-            cwd=example, env=example_env(), capture_output=True, text=True, timeout=60,
-        )
+        listed = celery(example, "-A", "proj", "inspect", "registered", "--timeout", "5")
     assert listed.returncode == 0, listed.stdout + listed.stderr
     for name in ("demoapp.tasks.add", "demoapp.create_widget", "proj.celery.debug_task"):
         assert name in listed.stdout

@@ -1,7 +1,17 @@
 """Each problem of "Troubleshooting" that the example can show, reproduced with real processes, then fixed."""
 import subprocess
 
-from conftest import CELERY, example_env, free_port, manage, running_worker, shell, wait_for_log
+from conftest import (
+    CELERY,
+    celery,
+    example_env,
+    free_port,
+    manage,
+    refused_worker,
+    running_worker,
+    shell,
+    wait_for_log,
+)
 
 NEW_TASK = '''
 
@@ -11,15 +21,9 @@ def greet(name):
 '''
 
 
-def celery(cwd, *args, env=None, timeout=60):
-    return subprocess.run(
-        [CELERY, *args], cwd=cwd, env=env or example_env(), capture_output=True, text=True, timeout=timeout,
-    )
-
-
 def worker_error(example_dir, env):
     """Start a worker that is expected to stop at once; return its exit status and output."""
-    result = celery(example_dir, "-A", "proj", "worker", "-l", "INFO", env=env)
+    result = refused_worker(example_dir, env)
     return result.returncode, result.stdout + result.stderr
 
 

@@ -24,14 +24,11 @@ was not healthy is reported.
 import argparse
 import ast
 import json
-import os
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +43,7 @@ from conftest import (  # noqa: E402
     own_redis,
     port_open,
     postgres_database,
-    stop,
-    wait_for_log,
+    running,
 )
 
 PROBLEMS = ("Traceback", "database is locked", "ERROR/", "CRITICAL/", "WorkerLostError")
@@ -134,22 +130,11 @@ def scratch_example(overrides):
 def run_one(example, env, concurrency, n, m):
     """Migrate, start a worker, put the load through; the figures and the health."""
     manage(example, "migrate", env=env, timeout=300)
-    log_path = example / f"worker-c{concurrency}.log"
-    with open(log_path, "w") as log:
-        worker = subprocess.Popen(
-            [CELERY, "-A", "proj", "worker", "-l", "INFO", "-c", str(concurrency)],
-            cwd=example, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        try:
-            wait_for_log(log_path, "ready.", worker, timeout=60)
-            load = manage(example, "shell", "-v", "0", "-c", LOAD.format(n=n, m=m, timeout=3600),
-                          env=env, timeout=7200, check=False)
-            alive = worker.poll() is None
-        finally:
-            stop(worker)
-            if worker.poll() is None:
-                with suppress(ProcessLookupError):
-                    os.killpg(worker.pid, signal.SIGKILL)
+    command = [CELERY, "-A", "proj", "worker", "-l", "INFO", "-c", str(concurrency)]
+    with running(command, example, env, log_name=f"worker-c{concurrency}.log", timeout=60) as (worker, log_path):
+        load = manage(example, "shell", "-v", "0", "-c", LOAD.format(n=n, m=m, timeout=3600),
+                      env=env, timeout=7200, check=False)
+        alive = worker.poll() is None
     problems = []
     if load.returncode != 0:
         problems.append(f"load failed: {load.stderr.strip().splitlines()[-1:]}")
