@@ -37,7 +37,8 @@ html: $(BIN)/.installed ## Build both languages into _build/html/{en,ko}/
 livehtml: $(BIN)/.installed ## Serve one language and rebuild on change (LANGUAGE=ko)
 	$(BIN)/sphinx-autobuild -c . -D language=$(LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live/$(LANGUAGE) --port $(LIVEHTML_PORT) \
 	  --watch example --watch locale --watch conf.py --ignore "*.mo" --ignore "*/.broker/*" \
-	  --ignore "*.sqlite3*" --ignore "*/__pycache__/*"
+	  --ignore "*.sqlite3*" --ignore "*/__pycache__/*" \
+	  --ignore "$(SOURCEDIR)/_generated"
 
 gettext: $(BIN)/.installed ## Extract the English text into _build/gettext/*.pot
 	$(SPHINXBUILD) -q -b gettext $(SOURCEDIR) $(BUILDDIR)/gettext

@@ -27,6 +27,7 @@ extensions = [
     "sphinx_copybutton",
     # This project's own (docs/_ext/)
     "doctest_worker",
+    "example_archive",
     "interface_strings",
     "korean_search",
     "language_links",
@@ -38,7 +39,8 @@ extensions = [
 ]
 
 root_doc = "index"
-exclude_patterns = ["_ext", "_root", "_build"]
+# _generated: files written by the build, e.g. the example's archive (docs/_ext/example_archive.py).
+exclude_patterns = ["_ext", "_root", "_build", "_generated"]
 templates_path = ["docs/_templates"]  # relative to conf.py
 
 # Every cross-reference must resolve: a broken one fails the build.
