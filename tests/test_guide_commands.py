@@ -2,7 +2,9 @@
 
 Commands are the ``$ `` lines of ``console`` blocks. They run in one scratch
 copy of the example (or, for a page whose front matter says
-``guide-commands: repository``, in a scratch copy of the repository), in a
+``guide-commands: repository``, in a scratch copy of the repository; pages
+marked ``guide-commands: new-project`` are replayed on a new project by
+test_reader_project.py instead), in a
 shell environment carried from command to command (``cd``, ``export`` and
 ``source .venv/bin/activate`` are followed). Long-running
 commands (a worker, beat) start in the background, are checked to come up,
@@ -10,7 +12,6 @@ and stop at the end of their page, like a terminal the reader closes.
 """
 import contextlib
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -19,9 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_example, example_env, free_port, running
+from tools.pages import DOCS, blocks, front_matter, pages_in_order
 
-DOCS = ROOT / "docs"
-FENCE = re.compile(r"^(`{3,})console\s*\n(.*?)^\1\s*$", re.S | re.M)
 # Commands that keep running (by the words they contain), and the log line that says they are up.
 BACKGROUND = {
     ("celery", "worker"): "ready.",
@@ -34,25 +34,13 @@ NOT_RUNNABLE = {
 }
 
 
-def pages_in_order():
-    """The pages named by the root toctree, in reading order."""
-    index = (DOCS / "index.md").read_text()
-    names = []
-    for block in re.findall(r"```\{toctree\}\n(.*?)```", index, re.S):
-        names += [line.strip() for line in block.splitlines() if line.strip() and ":" not in line]
-    return ["index", *names]
-
-
-def runs_in_repository(page):
-    return re.match(r"---\n(?:.*\n)*?guide-commands: repository\n(?:.*\n)*?---\n", (DOCS / f"{page}.md").read_text())
+def where_commands_run(page):
+    return front_matter(DOCS / f"{page}.md").get("guide-commands", "example")
 
 
 def commands(page):
-    text = (DOCS / f"{page}.md").read_text()
-    found = []
-    for _, body in FENCE.findall(text):
-        found += [line[2:].strip() for line in body.splitlines() if line.startswith("$ ")]
-    return found
+    return [command for block in blocks(DOCS / f"{page}.md") if block.kind == "console"
+            for command, _ in block.commands()]
 
 
 class Reader:
@@ -119,7 +107,7 @@ def contributor(tmp_path_factory):
     session.close_terminals()
 
 
-PAGES = [page for page in pages_in_order() if commands(page)]
+PAGES = [page for page in pages_in_order() if commands(page) and where_commands_run(page) != "new-project"]
 
 
 def test_the_guide_has_commands():
@@ -128,7 +116,7 @@ def test_the_guide_has_commands():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_commands(request, page):
-    reader = request.getfixturevalue("contributor" if runs_in_repository(page) else "reader")
+    reader = request.getfixturevalue("contributor" if where_commands_run(page) == "repository" else "reader")
     try:
         for command in commands(page):
             reason = next((why for prefix, why in NOT_RUNNABLE.items() if command.startswith(prefix)), None)

@@ -1,40 +1,84 @@
-"""Check the MyST pages for code that would be shown without being run.
+"""Check that the code on the pages is run, and that a reader can copy it.
 
 Usage: python -m tools.check_pages [page.md ...]   (default: docs/**/*.md)
 
-Python on a page must come from example/ (``literalinclude``) or run as a
-doctest; a fenced ``python`` block is neither. ``literalinclude`` must pick
-its lines by ``:pyobject:`` or markers, never by line numbers, which go stale
-silently when the file changes.
+- Python on a page must come from example/ (``literalinclude``) or run as a
+  doctest; a fenced ``python`` block is neither.
+- ``literalinclude`` picks its lines by ``:pyobject:`` or markers, never by
+  line numbers, which go stale silently when the file changes.
+- Every included file names, in ``:caption:``, the file a reader puts it in.
+- Every included Python block defines or imports each name it uses. It is
+  checked as the page shows it, after what the reader's file already holds:
+  the file ``django-admin startproject proj`` and ``startapp demoapp`` make,
+  and the page's earlier blocks for the same file.
 """
-import re
 import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\{[\w-]+\})?\s*([\w+-]*)")
+from pyflakes import checker, messages
+
+from tools.pages import ROOT, blocks
+
 PYTHON = {"python", "py", "python3", "pycon", "ipython"}
+
+
+@cache
+def new_project():
+    """The files of a new project and app, as a reader starts from: {path: text}."""
+    from django.core.management import call_command
+
+    with tempfile.TemporaryDirectory() as folder:
+        call_command("startproject", "proj", folder, verbosity=0)
+        (Path(folder) / "demoapp").mkdir()
+        call_command("startapp", "demoapp", str(Path(folder) / "demoapp"), verbosity=0)
+        return {str(p.relative_to(folder)): p.read_text() for p in Path(folder).rglob("*.py")}
+
+
+def undefined_names(code, context):
+    """The names ``code`` uses without defining them, after ``context`` has run: [(line, name)]."""
+    import ast
+
+    full = context + "\n" + code
+    offset = full.count("\n", 0, len(context) + 1)
+    tree = ast.parse(full)
+    found = checker.Checker(tree, builtins=("__file__",))
+    return [(m.lineno - offset, m.message_args[0]) for m in found.messages
+            if isinstance(m, messages.UndefinedName) and m.lineno > offset]
 
 
 def problems(path: Path):
     """Yield (line number, message) for each rule the page breaks."""
-    fence = None
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if fence:
-            if line.strip().startswith(fence[0]) and not line.strip()[len(fence[0]):].strip():
-                fence = None
-            elif fence[1] == "{literalinclude}" and line.strip().startswith(":lines:"):
-                yield number, "literalinclude picks lines by number: use :pyobject: or markers"
+    earlier = {}  # caption -> the page's earlier Python blocks for that file
+    for block in blocks(path):
+        if block.kind not in {"literalinclude", "code-block", "doctest"} and block.language in PYTHON:
+            yield block.line, (f"fenced {block.language} block is not run: literalinclude it from "
+                               "example/ or use {doctest}")
+        if block.kind == "code-block" and block.language in PYTHON:
+            yield block.line, "code-block of Python is not run: literalinclude it from example/ or use {doctest}"
+        if block.kind != "literalinclude":
             continue
-        match = FENCE.match(line.strip())
-        if not match:
+        if block.error:
+            yield block.line, block.error
             continue
-        marks, directive, argument = match.groups()
-        fence = (marks, directive)
-        if directive is None and argument in PYTHON:
-            yield number, f"fenced {argument} block is not run: literalinclude it from example/ or use {{doctest}}"
-        if directive == "{code-block}" and argument in PYTHON:
-            yield number, "code-block of Python is not run: literalinclude it from example/ or use {doctest}"
+        if "lines" in block.options:
+            yield block.line, "literalinclude picks lines by number: use :pyobject: or markers"
+        if not block.caption:
+            yield block.line, "literalinclude has no :caption: naming the file a reader puts it in"
+            continue
+        if not block.is_python:
+            continue
+        context = "\n".join([new_project().get(block.caption, ""), *earlier.get(block.caption, [])])
+        try:
+            undefined = undefined_names(block.text, context)
+        except SyntaxError as exc:
+            yield block.line, f"{block.caption} does not parse as the page shows it: {exc.msg}"
+            continue
+        for line, name in undefined:
+            yield block.line, (f"{block.caption} uses {name!r} (line {line} of the block) without "
+                               "importing or defining it: show the import in the included lines")
+        earlier.setdefault(block.caption, []).append(block.text)
 
 
 def main(argv=None) -> int:

@@ -1,14 +1,7 @@
-# Create your tasks here
-
-from celery import shared_task
-from celery.utils.log import get_task_logger
-
-from demoapp.models import Widget
-
-logger = get_task_logger(__name__)
-
-
 # [start-arithmetic]
+from celery import shared_task
+
+
 @shared_task
 def add(x, y):
     return x + y
@@ -23,6 +16,28 @@ def mul(x, y):
 def xsum(numbers):
     return sum(numbers)
 # [end-arithmetic]
+
+
+# [start-clear-sessions]
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task
+def clear_sessions():
+    # Django keeps expired sessions in the database until this command runs.
+    call_command("clearsessions")
+# [end-clear-sessions]
+
+
+# [start-model-tasks]
+from celery import shared_task
+from celery.utils.log import get_task_logger
+
+from demoapp.models import Widget
+
+logger = get_task_logger(__name__)
+# [end-model-tasks]
 
 
 @shared_task

@@ -1,3 +1,4 @@
+# [start-new-widget-view]
 from django.db import transaction
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
@@ -6,7 +7,6 @@ from demoapp.models import Widget
 from demoapp.tasks import announce_widget
 
 
-# [start-new-widget-view]
 @require_POST
 @transaction.atomic
 def new_widget(request):

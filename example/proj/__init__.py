@@ -1,5 +1,5 @@
-# This will make sure the app is always imported when
-# Django starts so that shared_task will use this app.
+# Create the Celery app whenever Django starts (runserver, a WSGI server, the
+# shell), so that the tasks Django sends use this app and its settings.
 from .celery import app as celery_app
 
 __all__ = ("celery_app",)

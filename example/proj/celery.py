@@ -3,19 +3,19 @@ import os
 
 from celery import Celery
 
-# Set the default Django settings module for the 'celery' program.
-# It must happen before the app is created: the app reads it when configured.
+# Before the app exists: Celery reads this variable to find Django's settings
+# and to switch on its Django support. A value set outside (a shell, a
+# service file) still wins. Replace "proj" with your project's package.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
 
 app = Celery("proj")
 
-# Using a string here means the worker doesn't have to serialize
-# the configuration object to child processes.
-# - namespace='CELERY' means all celery-related configuration keys
-#   should have a `CELERY_` prefix.
+# Celery's settings are the Django settings whose names start with CELERY_:
+# CELERY_BROKER_URL is Celery's broker_url. Given as a string, the settings
+# are read when first needed, once Django is ready.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
-# Load task modules from all registered Django apps.
+# Import the tasks.py module of every app in INSTALLED_APPS.
 app.autodiscover_tasks()
 
 
@@ -25,6 +25,6 @@ def debug_task(self):
 # [end-celery-app]
 
 
-# Not part of the usual layout: clear one-line errors for wrong settings
-# when the worker starts (see proj/checks.py).
+# Example only, not part of the usual layout: stop the worker with one clear
+# line when its broker or database is not ready (see proj/checks.py).
 from . import checks  # noqa: E402,F401

@@ -1,10 +1,9 @@
-"""Stop the worker with one clear line when it cannot work, and say in one
-line when it receives a task it does not know.
+"""Stop the example's worker with one clear line when it cannot work.
 
 Without these checks a worker whose broker is down retries forever, and one
-started before ``migrate`` logs a traceback for every task it runs.
+started before ``migrate`` logs a traceback for every task it runs. They are
+the example's own; Celery's messages are left as Celery writes them.
 """
-import logging
 import sys
 
 from celery.signals import worker_init
@@ -51,21 +50,3 @@ def check_before_start(sender=None, **kwargs):
     if problem:
         print(f"Error: {problem}", file=sys.stderr, flush=True)
         raise SystemExit(1)
-
-
-class ShortUnknownTaskReport(logging.Filter):
-    """A task the worker does not know, in one line instead of twenty and a traceback."""
-
-    def filter(self, record):
-        if str(record.msg).startswith("Received unregistered task of type %s."):
-            record.msg = (
-                "Received unregistered task of type %s: discarded, its result marked FAILURE. "
-                "Check the name, that the worker imports the module defining it (an app's "
-                "tasks.py), and restart the worker after adding a task."
-            )
-            record.args = record.args[:1]
-            record.exc_info = record.exc_text = None
-        return True
-
-
-logging.getLogger("celery.worker.consumer.consumer").addFilter(ShortUnknownTaskReport())

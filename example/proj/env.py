@@ -30,15 +30,15 @@ def env_str(name, default=""):
     return os.environ.get(name, "").strip() or default
 
 
-def env_bool(name, default):
-    value = env_str(name).lower()
-    if not value:
-        return default
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    fail(f"{name} must be 1 or 0 (or true/false), not {os.environ[name]!r}.")
+def check_environment():
+    """Check the variables that settings.py reads with plain os.environ."""
+    debug = os.environ.get("DJANGO_DEBUG", "1")
+    if debug not in {"0", "1"}:
+        fail(f"DJANGO_DEBUG must be 1 (development) or 0 (production), not {debug!r}.")
+    if debug == "0":
+        for name in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+            if not env_str(name):
+                fail(f"{name} must be set when DJANGO_DEBUG is 0.")
 
 
 def env_seconds(name, default):
@@ -52,11 +52,6 @@ def env_seconds(name, default):
     if seconds <= 0:
         fail(f"{name} must be a positive number of seconds, not {value!r}.")
     return seconds
-
-
-def env_list(name, default=()):
-    value = env_str(name)
-    return [item.strip() for item in value.split(",") if item.strip()] or list(default)
 
 
 def env_broker_url(name, default):

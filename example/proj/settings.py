@@ -5,43 +5,45 @@ are for development and need no server at all.
 """
 from pathlib import Path
 
-from proj.env import env_bool, env_broker_url, env_database, env_list, env_seconds, env_str, fail
+from proj.env import check_environment, env_broker_url, env_database, env_seconds, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# Example only: a wrong value in a DJANGO_ or CELERY_ variable stops every
+# process here with one line naming it (see proj/env.py).
+check_environment()
+
 # --- Django -----------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# [start-production-settings]
+import os
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        fail("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0.")
-    SECRET_KEY = "django-insecure-development-only"  # never used with DEBUG off
+# Development unless DJANGO_DEBUG=0; a server sets that and the two below.
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
 
-LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", LOCAL_HOSTS if DEBUG else [])
-
-# [start-security]
-# With DEBUG off the site is served over HTTPS only, which is what
-# `python manage.py check --deploy` looks for. Development needs none of it.
-if not DEBUG:
+if DEBUG:
+    SECRET_KEY = "django-insecure-development-only"
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+else:
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+    # HTTPS only: what `python manage.py check --deploy` looks for.
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Browsers remember HSTS for this long, for every subdomain too: start
-    # with an hour and raise it to a year (31536000) once all is well.
-    # PRELOAD only allows submitting the domain to the browsers' built-in
-    # list (hstspreload.org), which is slow to undo: do that knowingly.
-    SECURE_HSTS_SECONDS = int(env_seconds("DJANGO_HSTS_SECONDS", 3600))
+    # with an hour, and raise it to a year (31536000) once all is well.
+    SECURE_HSTS_SECONDS = 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Only allows submitting the domain to the browsers' built-in HSTS list
+    # (hstspreload.org), which is slow to undo: submit it knowingly.
     SECURE_HSTS_PRELOAD = True
-    # Behind a proxy that terminates HTTPS (nginx, a load balancer), trust its
-    # header, or every request looks like plain HTTP and redirects forever.
-    if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# [end-security]
+    # Behind a proxy that ends HTTPS (nginx, a load balancer), also trust its
+    # header, or every request looks like plain HTTP and redirects forever:
+    # SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# [end-production-settings]
 
+# [start-installed-apps]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "demoapp",
 ]
+# [end-installed-apps]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -112,9 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Celery's broker_url, CELERY_RESULT_BACKEND its result_backend, and so on.
 
 # [start-celery-settings]
-# Unset means the embedded development broker (see proj/broker.py);
-# set it to e.g. redis://localhost:6379/0 or amqp://guest@localhost//.
-CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
+import os
+
+# The broker: Redis on this machine unless CELERY_BROKER_URL says otherwise.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0")
 
 # Results go to the Django database (django-celery-results).
 CELERY_RESULT_BACKEND = "django-db"
@@ -129,9 +133,14 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 # [end-celery-settings]
 
-if CELERY_BROKER_URL.startswith("filesystem://"):
+# Example only: with CELERY_BROKER_URL unset, the example runs on its embedded
+# development broker (proj/broker.py), so that it needs no server at all.
+if env_str("CELERY_BROKER_URL"):
+    CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "")
+else:
     from proj.broker import transport_options
 
+    CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT = "proj.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = transport_options(
         Path(env_str("CELERY_BROKER_FOLDER") or BASE_DIR / ".broker"),

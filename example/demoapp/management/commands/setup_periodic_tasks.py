@@ -3,19 +3,19 @@
 Run it after every deploy: ``python manage.py setup_periodic_tasks``.
 Running it again changes nothing that is already right.
 """
+# [start-setup-periodic-tasks]
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 
-# [start-setup-periodic-tasks]
 class Command(BaseCommand):
     help = "Create or update the periodic tasks that beat sends."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--every", type=int, default=60, metavar="SECONDS",
-            help="How often to count the widgets, in seconds (default: 60).",
+            "--every", type=int, default=3600, metavar="SECONDS",
+            help="How often to clear expired sessions, in seconds (default: 3600).",
         )
 
     @transaction.atomic
@@ -27,9 +27,9 @@ class Command(BaseCommand):
             interval = IntervalSchedule.objects.create(every=every, period=seconds)
         # The name is unique: it is how a second run finds the first one's row.
         periodic_task, created = PeriodicTask.objects.update_or_create(
-            name="count widgets",
+            name="clear sessions",
             defaults={
-                "task": "demoapp.tasks.count_widgets",
+                "task": "demoapp.tasks.clear_sessions",
                 "interval": interval,
                 "enabled": True,
             },
