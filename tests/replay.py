@@ -31,6 +31,7 @@ INSTEAD = {
     "python -m venv": "the tests' own environment has the pinned packages",
     "source .venv/bin/activate": "the tests' own environment has the pinned packages",
     "sudo apt install": "the test starts its own redis-server",
+    "sudo service": "the test starts its own redis-server",
     "brew ": "the test starts its own redis-server",
     "docker run": "the test starts its own redis-server",
     "sudo systemctl": "systemd is not running in the test environment",

@@ -21,12 +21,13 @@ def running_beat(example_dir, *args):
 def test_setup_command_is_idempotent(example):
     manage(example, "migrate")
     first = manage(example, "setup_periodic_tasks").stdout
-    assert first.strip() == "Created count widgets: every 60 seconds"
+    assert first.strip() == "Created clear sessions: every 3600 seconds"
     again = manage(example, "setup_periodic_tasks").stdout
-    assert again.strip() == "Updated count widgets: every 60 seconds"
+    assert again.strip() == "Updated clear sessions: every 3600 seconds"
     manage(example, "setup_periodic_tasks", "--every", "5")
     # Still one row, now with the new interval.
-    assert shell(example, SCHEDULE).strip() == "[('count widgets', 'demoapp.tasks.count_widgets', 'every 5 seconds')]"
+    expected = "[('clear sessions', 'demoapp.tasks.clear_sessions', 'every 5 seconds')]"
+    assert shell(example, SCHEDULE).strip() == expected
 
 
 def test_beat_sends_and_the_worker_runs(example):
@@ -34,13 +35,13 @@ def test_beat_sends_and_the_worker_runs(example):
     manage(example, "setup_periodic_tasks", "--every", "1")
     with running_worker(example) as worker_log:
         with running_beat(example, "--scheduler", DATABASE_SCHEDULER) as beat_log:
-            wait_for_log(beat_log, "Sending due task count widgets (demoapp.tasks.count_widgets)")
-            wait_for_log(worker_log, ("demoapp.tasks.count_widgets[", "succeeded"))
+            wait_for_log(beat_log, "Sending due task clear sessions (demoapp.tasks.clear_sessions)")
+            wait_for_log(worker_log, ("demoapp.tasks.clear_sessions[", "succeeded"))
     # The stored result names the schedule that sent it.
     stored = shell(
         example,
         "from django_celery_results.models import TaskResult; "
-        "print(TaskResult.objects.filter(periodic_task_name='count widgets', status='SUCCESS').exists())",
+        "print(TaskResult.objects.filter(periodic_task_name='clear sessions', status='SUCCESS').exists())",
     )
     assert stored.split() == ["True"]
 
@@ -62,10 +63,10 @@ def test_time_zone_reset_clears_last_run(example):
     manage(example, "migrate")
     manage(example, "setup_periodic_tasks", "--every", "1")
     with running_worker(example), running_beat(example, "-S", "django") as beat_log:
-        wait_for_log(beat_log, "Sending due task count widgets")
+        wait_for_log(beat_log, "Sending due task clear sessions")
     last_run = (
         "from django_celery_beat.models import PeriodicTask; "
-        "print(PeriodicTask.objects.get(name='count widgets').last_run_at)"
+        "print(PeriodicTask.objects.get(name='clear sessions').last_run_at)"
     )
     assert shell(example, last_run).strip() != "None"
     shell(

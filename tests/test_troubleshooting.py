@@ -51,19 +51,6 @@ def test_unregistered_task_until_the_worker_restarts(example):
         assert "demoapp.tasks.greet" in log.read_text()
 
 
-def test_sending_an_unknown_name(example):
-    manage(example, "migrate")
-    send = (
-        "from proj.celery import app\n"
-        "try:\n    app.send_task('demoapp.tasks.missing').get(timeout=10)\n"
-        "except Exception as exc:\n    print(type(exc).__name__, exc)"
-    )
-    with running_worker(example) as log:
-        assert shell(example, send).strip() == "NotRegistered 'demoapp.tasks.missing'"
-        wait_for_log(log, ("ERROR/MainProcess", "Received unregistered task of type 'demoapp.tasks.missing'"))
-    assert "Traceback" not in log.read_text()
-
-
 def test_celery_from_the_wrong_folder(example):
     parent = example.parent
     wrong = celery(parent, "-A", "proj", "report")

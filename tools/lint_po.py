@@ -364,8 +364,9 @@ def terms() -> list[tuple[str, str, re.Pattern]]:
         if line.strip() and not line.startswith("#"):
             english, korean = line.split("\t")[:2]
             stem = english[:-1] + "(?:y|ies)" if english.endswith("y") else english + "(?:e?s)?"
-            # Not inside a hyphenated name: "Celery" is not a term in "django-celery-beat".
-            rows.append((english, korean, re.compile(rf"(?<![\w-]){stem}(?![\w-])", re.IGNORECASE)))
+            # Not inside a hyphenated name or a path: "Celery" is not a term in "django-celery-beat",
+            # nor "task" in "demoapp/tasks.py".
+            rows.append((english, korean, re.compile(rf"(?<![\w/.-]){stem}(?![\w-]|[./]\w)", re.IGNORECASE)))
     return rows
 
 

@@ -6,6 +6,7 @@ admonition is found like any other, and each block knows its page and line.
 A ``literalinclude`` is resolved with Sphinx's own reader, so ``text`` is
 exactly what the page shows.
 """
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,8 +30,8 @@ class Block:
 
     @property
     def caption(self):
-        """The file the block belongs in, as the page names it (``:caption:``)."""
-        return self.options.get("caption", "")
+        """The file the block belongs in, as the page names it (``:caption:``, Markdown escapes undone)."""
+        return re.sub(r"\\(.)", r"\1", self.options.get("caption", ""))
 
     @property
     def is_python(self):

@@ -35,8 +35,8 @@ else:
     # with an hour, and raise it to a year (31536000) once all is well.
     SECURE_HSTS_SECONDS = 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    # Only allows submitting the domain to the browsers' built-in HSTS list
-    # (hstspreload.org), which is slow to undo: submit it knowingly.
+    # Says the site may join the browsers' built-in HSTS list. Joining is a
+    # separate step (hstspreload.org, which wants a year above), slow to undo.
     SECURE_HSTS_PRELOAD = True
     # Behind a proxy that ends HTTPS (nginx, a load balancer), also trust its
     # header, or every request looks like plain HTTP and redirects forever:
