@@ -10,6 +10,8 @@ A page is replayed block by block, in order:
   exists, the block's imports join the file's imports, and each statement
   that defines a name the file already defines (``INSTALLED_APPS``, a class)
   replaces it; the rest is added at the end;
+- a ``{code-block} diff`` whose ``:caption:`` names a project file, with only
+  ``-`` lines, deletes those lines from it (they must be there, together);
 - consecutive ``{doctest}`` blocks run together in ``python manage.py shell``.
 
 Nothing is taken from ``example/``: only what the pages show.
@@ -117,6 +119,27 @@ def merge_python(existing, snippet):
     return "".join(out)
 
 
+def is_deletion(block):
+    """A ``{code-block} diff`` whose caption names a file in the project: lines to delete from it."""
+    return (block.kind == "code-block" and block.language == "diff" and bool(block.caption)
+            and not block.caption.startswith("/"))
+
+
+def delete_lines(project, block):
+    """Delete from the block's file its ``-`` lines, which must be there, together and in order."""
+    shown = block.text.splitlines()
+    others = [line for line in shown if not line.startswith("-")]
+    assert not others, f"{block.where}: a deletion block shows only '-' lines, not {others}"
+    wanted = [line[1:] for line in shown]
+    path = project / block.caption
+    lines = path.read_text().splitlines()
+    at = next((i for i in range(len(lines)) if lines[i:i + len(wanted)] == wanted), None)
+    assert at is not None, (f"{block.where}: these lines are not in {block.caption}, together:\n"
+                            + "\n".join(wanted) + f"\n--- {block.caption} ---\n" + "\n".join(lines))
+    del lines[at:at + len(wanted)]
+    path.write_text("".join(f"{line}\n" for line in lines))
+
+
 def write_block(project, caption, text):
     path = project / caption
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -173,6 +196,8 @@ class Reader:
                     self.type(block, command, shown, instead or {})
             elif block.kind == "literalinclude" and block.caption and not block.caption.startswith("/"):
                 write_block(self.cwd, block.caption, block.text)
+            elif is_deletion(block):
+                delete_lines(self.cwd, block)
 
     def type(self, block, command, shown, instead):
         for prefix, replacement in instead.items():

@@ -13,13 +13,11 @@ import re
 import shutil
 import sqlite3
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
-import replay as replay_module
-from conftest import wait_for_log
-from replay import Reader
+from conftest import POSTGRES, port_open, postgres_database, wait_for_log
+from replay import Reader, is_deletion
 from tools.pages import DOCS, blocks
 
 PAGE = DOCS / "upgrading.md"
@@ -74,61 +72,33 @@ INSERT INTO djcelery_taskstate (state, task_id, name, tstamp, retries, hidden, w
     VALUES ('SUCCESS', 'd6b3a1c0-0000-4000-8000-000000000001', 'demoapp.tasks.add', '2016-11-04 12:00:00',
     0, 0, 1);
 """
+# The same on PostgreSQL, where a table that another points to cannot be dropped first.
+DJCELERY_POSTGRESQL = """
+CREATE TABLE "djcelery_crontabschedule" ("id" serial NOT NULL PRIMARY KEY, "minute" varchar(64) NOT NULL);
+CREATE TABLE "djcelery_intervalschedule" ("id" serial NOT NULL PRIMARY KEY, "every" integer NOT NULL,
+    "period" varchar(24) NOT NULL);
+CREATE TABLE "djcelery_periodictask" ("id" serial NOT NULL PRIMARY KEY, "name" varchar(200) NOT NULL UNIQUE,
+    "crontab_id" integer NULL REFERENCES "djcelery_crontabschedule" ("id") DEFERRABLE INITIALLY DEFERRED,
+    "interval_id" integer NULL REFERENCES "djcelery_intervalschedule" ("id") DEFERRABLE INITIALLY DEFERRED);
+CREATE TABLE "djcelery_periodictasks" ("ident" smallint NOT NULL PRIMARY KEY,
+    "last_update" timestamp with time zone NOT NULL);
+CREATE TABLE "celery_taskmeta" ("id" serial NOT NULL PRIMARY KEY, "task_id" varchar(255) NOT NULL UNIQUE);
+CREATE TABLE "celery_tasksetmeta" ("id" serial NOT NULL PRIMARY KEY, "taskset_id" varchar(255) NOT NULL UNIQUE);
+CREATE TABLE "djcelery_workerstate" ("id" serial NOT NULL PRIMARY KEY, "hostname" varchar(255) NOT NULL UNIQUE);
+CREATE TABLE "djcelery_taskstate" ("id" serial NOT NULL PRIMARY KEY, "task_id" varchar(36) NOT NULL UNIQUE,
+    "worker_id" integer NULL REFERENCES "djcelery_workerstate" ("id") DEFERRABLE INITIALLY DEFERRED);
+INSERT INTO djcelery_intervalschedule (id, every, period) VALUES (1, 1, 'hours');
+INSERT INTO djcelery_periodictask (name, interval_id) VALUES ('demoapp.tasks.clear_sessions', 1);
+INSERT INTO djcelery_workerstate (id, hostname) VALUES (1, 'celery@old-server');
+INSERT INTO djcelery_taskstate (task_id, worker_id) VALUES ('d6b3a1c0-0000-4000-8000-000000000001', 1);
+INSERT INTO django_migrations (app, name, applied) VALUES ('djcelery', '0001_initial', now());
+"""
 DJCELERY_TABLES = {"djcelery_crontabschedule", "djcelery_intervalschedule", "djcelery_periodictask",
                    "djcelery_periodictasks", "celery_taskmeta", "celery_tasksetmeta", "djcelery_workerstate",
                    "djcelery_taskstate"}
 
 
 # --- Deleting lines, as the page shows them struck out --------------------------
-
-
-def is_deletion(block):
-    """A ``{code-block} diff`` whose caption names a file in the project: lines to delete from it."""
-    return (block.kind == "code-block" and block.language == "diff" and bool(block.caption)
-            and not block.caption.startswith("/"))
-
-
-def delete_lines(project, block):
-    """Delete from the block's file its ``-`` lines, which must be there, together and in order."""
-    shown = block.text.splitlines()
-    others = [line for line in shown if not line.startswith("-")]
-    assert not others, f"{block.where}: a deletion block shows only '-' lines, not {others}"
-    wanted = [line[1:] for line in shown]
-    path = project / block.caption
-    lines = path.read_text().splitlines()
-    at = next((i for i in range(len(lines)) if lines[i:i + len(wanted)] == wanted), None)
-    assert at is not None, (f"{block.where}: these lines are not in {block.caption}, together:\n"
-                            + "\n".join(wanted) + f"\n--- {block.caption} ---\n" + "\n".join(lines))
-    del lines[at:at + len(wanted)]
-    path.write_text("".join(f"{line}\n" for line in lines))
-
-
-class UpgradeReader(Reader):
-    """The replay's reader, who also deletes the lines a page shows struck out.
-
-    tests/replay.py writes blocks into files but never takes anything out,
-    and an upgrade is mostly taking old code out. The page's deletion blocks
-    are done here, in page order; the rest of the page goes to Reader.replay
-    a stretch at a time.
-    """
-
-    def replay(self, page, instead=None):
-        stretch = []
-        for block in blocks(page):
-            if is_deletion(block):
-                self.replay_blocks(page, stretch, instead)
-                stretch = []
-                delete_lines(self.cwd, block)
-            else:
-                stretch.append(block)
-        self.replay_blocks(page, stretch, instead)
-
-    def replay_blocks(self, page, stretch, instead):
-        with mock.patch.object(replay_module, "blocks", lambda _: stretch):
-            super().replay(page, instead)
-
-
-# --- The old project, upgraded by the page --------------------------------------
 
 
 def old_project(target):
@@ -152,7 +122,7 @@ def upgraded(tmp_path_factory, redis_server):
     project = old_project(tmp_path_factory.mktemp("upgrade") / "proj")
     # The settings' schedule, due every second instead of every 30 seconds.
     edit(project / "proj" / "settings.py", "timedelta(seconds=30)", "timedelta(seconds=1)")
-    reader = UpgradeReader.in_folder(project, CELERY_BROKER_URL=f"{redis_server}/0")
+    reader = Reader.in_folder(project, CELERY_BROKER_URL=f"{redis_server}/0")
     reader.redis_port = redis_server.rsplit(":", 1)[1]
     try:
         reader.replay(PAGE)
@@ -169,8 +139,8 @@ def beat_log(reader):
     return reader.logs[("celery", "beat")]
 
 
-def test_the_page_starts_the_old_project_as_it_is():
-    """Every struck-out block names a file of the old project and lines it has (checked by the replay)."""
+def test_deletions_name_files_of_the_old_project():
+    """The page strikes out lines in the old project's files (the replay checks the lines are there)."""
     deletions = [block for block in blocks(PAGE) if is_deletion(block)]
     assert {block.caption for block in deletions} >= {"proj/settings.py", "proj/celery.py", "demoapp/tasks.py"}
     for block in deletions:
@@ -183,6 +153,17 @@ def test_worker_starts_with_the_new_settings(upgraded):
     assert re.search(r"results: *\n", banner), banner  # django-db: no address to show
     for task in ("demoapp.tasks.add", "demoapp.tasks.clear_sessions"):
         assert f". {task}\n" in banner, banner
+
+
+def test_celery_task_import_stops_the_worker(upgraded, tmp_path):
+    """What the page says of a tasks module left with ``celery.task``."""
+    copy = tmp_path / "proj"
+    shutil.copytree(upgraded.cwd, copy, ignore=shutil.ignore_patterns("*.log", "__pycache__"))
+    tasks = copy / "demoapp" / "tasks.py"
+    tasks.write_text("from celery.task import task  # noqa: F401\n" + tasks.read_text())
+    result = Reader(copy, dict(upgraded.env)).celery("-A", "proj", "worker", "-l", "INFO")
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "ModuleNotFoundError: No module named 'celery.task'" in result.stderr, result.stderr
 
 
 def test_task_result_in_the_database(upgraded):
@@ -242,7 +223,40 @@ def test_nothing_old_left_in_the_code(upgraded):
                  if block.kind == "literalinclude" and block.caption == "proj/celery.py")
     assert sources["proj/celery.py"] == shown
     settings = sources["proj/settings.py"]
-    for old in ("BROKER_URL = 'redis", "CELERYBEAT_", "CELERY_BEAT_SCHEDULER", "pickle"):
+    for old in ("BROKER_URL = 'redis", "CELERYBEAT_", "CELERY_BEAT_SCHEDULER", "'pickle'"):
         assert old not in settings, f"{old!r} left in proj/settings.py:\n{settings}"
     assert (project / "proj" / "settings.py.orig").exists(), "celery upgrade settings kept no backup"
     upgraded.run("python manage.py check --fail-level WARNING")
+
+
+@pytest.fixture
+def postgres_url():
+    if not port_open(*POSTGRES):
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432: install and start it to run the PostgreSQL test")
+    with postgres_database("upgrade") as url:
+        yield url
+
+
+def test_djcelery_tables_dropped_on_postgresql(upgraded, tmp_path, postgres_url):
+    """The page's lines that drop djcelery's tables, run on PostgreSQL, where their order matters."""
+    import psycopg
+
+    copy = tmp_path / "proj"
+    shutil.copytree(upgraded.cwd, copy, ignore=shutil.ignore_patterns("*.log", "__pycache__", "db.sqlite3"))
+    name = postgres_url.rsplit("/", 1)[1]
+    with open(copy / "proj" / "settings.py", "a") as settings:
+        settings.write(f"\nDATABASES = {{'default': {{'ENGINE': 'django.db.backends.postgresql', 'NAME': '{name}', "
+                       "'USER': 'postgres', 'HOST': '127.0.0.1', 'PORT': 5432}}\n")
+    reader = Reader(copy, dict(upgraded.env))
+    reader.run("python manage.py migrate")
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute(DJCELERY_POSTGRESQL)
+    drop = [block for block in blocks(PAGE) if block.kind == "doctest" and "DROP TABLE" in block.text]
+    assert len(drop) == 1, [block.where for block in drop]
+    reader.run_doctests(drop)
+    with psycopg.connect(postgres_url) as db:
+        tables = {name for (name,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        djcelery_migrations = db.execute("SELECT name FROM django_migrations WHERE app = 'djcelery'").fetchall()
+    assert not tables & DJCELERY_TABLES, sorted(tables & DJCELERY_TABLES)
+    assert "django_celery_beat_periodictask" in tables, sorted(tables)
+    assert djcelery_migrations == []

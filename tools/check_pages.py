@@ -7,6 +7,8 @@ Usage: python -m tools.check_pages [page.md ...]   (default: docs/**/*.md)
 - ``literalinclude`` picks its lines by ``:pyobject:`` or markers, never by
   line numbers, which go stale silently when the file changes.
 - Every included file names, in ``:caption:``, the file a reader puts it in.
+- A ``diff`` block (lines a reader deletes) names its file and shows only
+  ``-`` lines.
 - Every included Python block defines or imports each name it uses. It is
   checked as the page shows it, after what the reader's file already holds:
   the file ``django-admin startproject proj`` and ``startapp demoapp`` make,
@@ -57,6 +59,12 @@ def problems(path: Path):
                                "example/ or use {doctest}")
         if block.kind == "code-block" and block.language in PYTHON:
             yield block.line, "code-block of Python is not run: literalinclude it from example/ or use {doctest}"
+        if block.kind == "code-block" and block.language == "diff":
+            # Lines a reader deletes from a file (the upgrade page): the file is named, every line struck out.
+            if not block.caption:
+                yield block.line, "a diff block needs a :caption: naming the file its lines are deleted from"
+            if any(not line.startswith("-") for line in block.text.splitlines()):
+                yield block.line, "a diff block shows only lines to delete, each starting with '-'"
         if block.kind != "literalinclude":
             continue
         if block.error:
