@@ -14,14 +14,14 @@ PYTEST_ARGS ?=
 LIVEHTML_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml gettext update-po format-po stat doctest lint test bench clean
+.PHONY: help html livehtml gettext update-po format-po stat doctest lint test test-matrix bench clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [LANGUAGE=en|ko]"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 # The virtual environment is rebuilt whenever a requirements file changes.
-$(BIN)/.installed: requirements/dev.txt requirements/constraints.txt example/requirements.txt
+$(BIN)/.installed: requirements/dev.txt requirements/docs.txt requirements/constraints.txt example/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
@@ -65,11 +65,14 @@ lint: $(BIN)/.installed ## Fast static checks: Python style, catalogs, page rule
 test: $(BIN)/.installed lint html doctest ## Everything: lint, both builds, doctests, pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-matrix: $(BIN)/.installed ## Run the example, doctests and page replays on each version combination
+	$(BIN)/nox --noxfile noxfile.py
+
 bench: $(BIN)/.installed ## Print timings: tasks, builds, page weight, Lighthouse
 	$(BIN)/python -m tools.bench
 	$(BIN)/python -m tools.bench_site
 	$(BIN)/python -m tools.bench_load
 
 clean: ## Remove build output and the example's runtime files
-	rm -rf $(BUILDDIR) example/db.sqlite3 example/.broker
+	rm -rf $(BUILDDIR) .nox example/db.sqlite3 example/.broker
 	find locale -name '*.mo' -delete

@@ -34,6 +34,7 @@ extensions = [
     "page_description",
     "site_files",
     "task_diagram",
+    "tested_with",
     "translated_code",
     "fast_translation",
 ]
@@ -89,6 +90,10 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 # The copy button copies commands without their prompts, and no output lines.
 copybutton_prompt_text = r"\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
+
+# The combinations of Python, Django and Celery that `make test-matrix` runs:
+# every page's footer and the home page's table list them.
+tested_with_matrix = str(ROOT / "requirements" / "matrix.toml")
 
 # -- Doctest -----------------------------------------------------------------
 

@@ -10,12 +10,15 @@ server of the test's own.
 import re
 import shutil
 
+import kombu
 import pytest
 
 from conftest import CELERY, free_port, running, wait_for_log
 from replay import Reader
 from tools.pages import DOCS, front_matter, pages_in_order
 
+# Celery 5.7 (kombu 5.7) shows ":**" for the password in a URL even when there is none.
+MASK = ":**@" if kombu.VERSION >= (5, 7) else ""
 PAGES = [p for p in pages_in_order() if front_matter(DOCS / f"{p}.md").get("guide-commands") == "new-project"]
 
 
@@ -45,7 +48,7 @@ def test_first_steps(reader):
         replay(reader, "first-steps")
         # What the page tells the reader to look for in the worker's banner.
         banner = reader.logs[("celery", "worker")].read_text()
-        assert re.search(rf"transport: +redis://:\*\*@127\.0\.0\.1:{reader.redis_port}/0\n", banner), banner
+        assert f"transport:   redis://{MASK}127.0.0.1:{reader.redis_port}/0\n" in banner, banner
         assert re.search(r"results: *\n", banner), banner
         assert ". demoapp.tasks.add" in banner, banner
     finally:
@@ -109,7 +112,7 @@ def test_broker_not_running(broken):
     with running([CELERY, "-A", "proj", "worker", "-l", "INFO"], broken.cwd, broken.env,
                  ready="Trying again in 2.00 seconds... (1/100)") as (_, log):
         port = url.split(":")[2].split("/")[0]
-        assert (f"consumer: Cannot connect to redis://:**@127.0.0.1:{port}/0: Error 111 connecting to "
+        assert (f"consumer: Cannot connect to redis://{MASK}127.0.0.1:{port}/0: Error 111 connecting to "
                 f"127.0.0.1:{port}. Connection refused..") in log.read_text()
 
 
@@ -154,7 +157,7 @@ def test_namespace_missing(broken, url_in):
                       "print(app.connection_for_write().as_uri())\n"
                       "print(app.conf.result_backend, app.conf.worker_prefetch_multiplier)'").split()
     # The URL in the environment is used anyway; one written in settings.py is lost.
-    expected = "amqp://guest:**@localhost:5672//" if url_in == "settings.py" else url.replace("//", "//:**@")
+    expected = "amqp://guest:**@localhost:5672//" if url_in == "settings.py" else url.replace("//", f"//{MASK}")
     # Results still reach the database (an old Celery 3 name); a newer setting is lost.
     assert seen == [expected, "django-db", "4"]
 

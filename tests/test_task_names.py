@@ -6,6 +6,8 @@ both work and load demoapp/tasks.py twice.
 """
 import subprocess
 
+import celery
+
 from conftest import PYTHON, example_env, manage, running_worker, shell, wait_for_log
 
 BOTH_PATHS = """
@@ -39,9 +41,12 @@ def test_one_module_imported_twice_gives_two_names(example):
     assert registered == "['demoapp.tasks.add', 'tasks.add']"
     # An explicit name is the same whichever way the module was imported...
     assert explicit.split() == ["demoapp.create_widget", "demoapp.create_widget"]
-    # ...and Celery warns that a second function claimed it.
-    assert "DuplicateTaskNameWarning" in result.stderr
-    assert "demoapp.create_widget" in result.stderr
+    # ...and from Celery 5.7, Celery warns that a second function claimed it; before, not a word.
+    if celery.VERSION >= (5, 7):
+        assert "DuplicateTaskNameWarning" in result.stderr
+        assert "demoapp.create_widget" in result.stderr
+    else:
+        assert "demoapp.create_widget" not in result.stderr
 
 
 def test_worker_discards_a_task_sent_under_the_other_name(example):

@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from tools.processes import copy_example, example_env, manage, own_redis, running_worker
 
-from conftest import copy_example, example_env, manage, own_redis, running_worker  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ROUND_TRIPS = """
 import statistics, time, json, sys

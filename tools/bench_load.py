@@ -26,15 +26,11 @@ import ast
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from conftest import (  # noqa: E402
+from tools.processes import (
     CELERY,
     POSTGRES,
     copy_example,
@@ -45,6 +41,8 @@ from conftest import (  # noqa: E402
     postgres_database,
     running,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PROBLEMS = ("Traceback", "database is locked", "ERROR/", "CRITICAL/", "WorkerLostError")
 
