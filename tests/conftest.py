@@ -60,6 +60,18 @@ def one_error_line(result):
     return errors[0]
 
 
+@pytest.fixture
+def postgres_url():
+    """A fresh database on the machine's PostgreSQL, dropped afterwards; its URL."""
+    if not port_open(*POSTGRES):
+        pytest.skip(
+            "no PostgreSQL on 127.0.0.1:5432: install and start it "
+            "(Debian: apt install postgresql) to run the PostgreSQL tests"
+        )
+    with postgres_database() as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def rabbitmq_url():
     """The machine's RabbitMQ, where one answers on 127.0.0.1:5672."""

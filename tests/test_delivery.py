@@ -32,11 +32,8 @@ import pytest
 
 from conftest import (
     CELERY,
-    POSTGRES,
     example_env,
     manage,
-    port_open,
-    postgres_database,
     running,
     running_worker,
     shell,
@@ -297,18 +294,6 @@ def test_embedded_worker_stalls_when_an_idle_pool_process_is_killed(example):
     # Nothing was lost: a new worker runs the five tasks.
     with worker(example, env, "restarted.log") as (process, log):
         wait_for(lambda: text(log).count("succeeded") == 5, "5 successes", process, log, timeout=30)
-
-
-@pytest.fixture
-def postgres_url():
-    """A fresh database on the machine's PostgreSQL, dropped afterwards."""
-    if not port_open(*POSTGRES):
-        pytest.skip(
-            "no PostgreSQL on 127.0.0.1:5432: install and start it "
-            "(Debian: apt install postgresql) to run the PostgreSQL tests"
-        )
-    with postgres_database() as url:
-        yield url
 
 
 def test_readers_flow_on_postgresql(example, postgres_url):

@@ -48,3 +48,31 @@ def test_cleanup_deletes_results_older_than_result_expires(example):
     shell(example, OLD_AND_NEW)
     shell(example, CLEANUP)
     assert shell(example, REMAINING).split() == ["new"]
+
+
+PLANT = """
+from django.core.cache import caches
+
+class Planted:
+    def __reduce__(self):  # what unpickling runs
+        return (open, ({marker!r}, "w"))
+
+caches["celery-results"].set("celery-task-meta-planted", Planted())
+"""
+READ = """
+from celery.result import AsyncResult
+try:
+    AsyncResult("planted").state
+except Exception:
+    pass
+"""
+
+
+def test_cache_results_are_pickles(example):
+    """results.md: whoever can write to the results cache runs code in whoever reads a result."""
+    env = example_env(DJANGO_SETTINGS_MODULE="proj.settings_cache")
+    marker = example / "ran-code"
+    shell(example, PLANT.format(marker=str(marker)), env=env)
+    assert not marker.exists()
+    shell(example, READ, env=env)
+    assert marker.exists()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import POSTGRES, port_open, postgres_database, wait_for_log
+from conftest import wait_for_log
 from replay import Reader, is_deletion
 from tools.pages import DOCS, blocks
 
@@ -227,14 +227,6 @@ def test_nothing_old_left_in_the_code(upgraded):
         assert old not in settings, f"{old!r} left in proj/settings.py:\n{settings}"
     assert (project / "proj" / "settings.py.orig").exists(), "celery upgrade settings kept no backup"
     upgraded.run("python manage.py check --fail-level WARNING")
-
-
-@pytest.fixture
-def postgres_url():
-    if not port_open(*POSTGRES):
-        pytest.skip("no PostgreSQL on 127.0.0.1:5432: install and start it to run the PostgreSQL test")
-    with postgres_database("upgrade") as url:
-        yield url
 
 
 def test_djcelery_tables_dropped_on_postgresql(upgraded, tmp_path, postgres_url):

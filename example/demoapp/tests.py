@@ -49,3 +49,21 @@ class WorkerTests(TransactionTestCase):
         with self.assertRaises(EncodeError):
             xsum.delay({1, 2, 3})
 # [end-worker-test]
+
+
+# [start-view-test]
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+
+
+class NewWidgetViewTests(TestCase):
+    """The view alone: its task is replaced by a mock, so nothing is sent."""
+
+    def test_sends_announce_widget_on_commit(self):
+        with mock.patch("demoapp.views.announce_widget.delay_on_commit") as send:
+            response = self.client.post(reverse("new-widget"), {"name": "gear"})
+        self.assertEqual(response.status_code, 201)
+        send.assert_called_once_with(response.json()["id"])
+# [end-view-test]
