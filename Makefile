@@ -27,10 +27,22 @@ $(BIN)/.installed: requirements/dev.txt requirements/docs.txt requirements/const
 	$(BIN)/python -m pip install --quiet -r requirements/dev.txt -c requirements/constraints.txt
 	touch $@
 
-html: $(BIN)/.installed ## Build both languages into _build/html/{en,ko}/
+# make html builds nothing while a catalog has a mistake that would damage a Korean page
+# (broken syntax or markup, English or changed numbers left in, a translator's note).
+# What only leaves English on a page (untranslated, fuzzy or stale entries after an
+# English edit) does not stop a writer's build; make lint and make test refuse it.
+# The build itself refuses translated code that differs from its source.
+# A language whose build fails loses its output, or the next run would find the broken
+# pages up to date (Sphinx builds only what changed) and succeed.
+CATALOG_CHECKS = $(BIN)/python -m tools.lint_po --skip untranslated --skip fuzzy --skip obsolete \
+  --skip msgid --skip obsolete-catalog --skip missing-catalog --skip terms --skip wrapping
+
+html: $(BIN)/.installed ## Check the catalogs, then build both languages into _build/html/{en,ko}/
+	@$(CATALOG_CHECKS) || { echo "make html: fix the catalogs (reports above), then run it again"; exit 1; }
 	@for lang in $(LANGUAGES); do \
 	  echo "== $$lang"; \
-	  $(SPHINXBUILD) -q -b html -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/html/$$lang || exit 1; \
+	  $(SPHINXBUILD) -q -b html -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/html/$$lang \
+	    || { rm -rf $(BUILDDIR)/html/$$lang; exit 1; }; \
 	done
 	@echo "Open $(BUILDDIR)/html/index.html"
 

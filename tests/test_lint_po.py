@@ -1,5 +1,6 @@
 """tools/lint_po.py: each check on a small broken catalog, --format, and the real catalogs."""
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,14 +52,27 @@ def catalog(tmp_path, *entries, name="page", page=True):
     path.write_text(HEADER + "\n" + "\n".join(entries) + "\n", encoding="utf-8")
     (tmp_path / "docs").mkdir(exist_ok=True)
     if page:
-        (tmp_path / "docs" / f"{name}.md").write_text("# Page\n", encoding="utf-8")
+        (tmp_path / "docs" / f"{name}.md").write_text(page_text(path), encoding="utf-8")
     return path
+
+
+def page_text(path):
+    """A page whose paragraphs are the catalog's current msgids, as if it was extracted from it."""
+    try:
+        return "".join(f"{e.msgid}\n\n" for e in polib.pofile(str(path)) if not e.obsolete)
+    except OSError:  # a catalog broken on purpose
+        return "# Page\n"
 
 
 def line_of(path, start):
     """The number of the first line of the file that starts with ``start``."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def msgid_line(path, start):
+    """The line of the entry whose msgid starts with ``start``."""
+    return line_of(path, f'msgid "{start}')
 
 
 def run(capsys, *argv):
@@ -128,6 +142,46 @@ def test_syntax_without_msgfmt_says_what_to_install(tmp_path, capsys, monkeypatc
                    "(apt-get install gettext)"]
 
 
+def test_catalog_not_in_utf8_is_one_report_and_the_others_are_checked(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "설치", 1))
+    korean = line_of(path, 'msgstr "설치"')
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp949"))
+    other = catalog(tmp_path, entry("Tasks", "", 1), name="other")
+    status, out = run(capsys, tmp_path / "locale")
+    assert status == 1
+    assert out == [f"{other}:{msgid_line(other, 'Tasks')}: [untranslated] not translated yet "
+                   '(msgid: "Tasks")',
+                   f"{path}:{korean}: [syntax] not UTF-8 (it reads as CP949, the Windows "
+                   "Korean encoding): save it as UTF-8"]
+
+
+def test_header_naming_another_charset_is_one_report(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Install", "설치", 1))
+    path.write_text(path.read_text(encoding="utf-8").replace("charset=utf-8", "charset=EUC-KR"),
+                    encoding="utf-8")
+    status, out = run(capsys, path)
+    assert status == 1
+    header = line_of(path, '"Content-Type')
+    assert out == [f"{path}:{header}: [syntax] the header declares charset=EUC-KR, but the "
+                   "catalogs are UTF-8: write charset=UTF-8 (Sphinx and msgfmt would misread "
+                   "every Korean line)"]
+
+
+def test_a_check_that_fails_is_reported_and_the_others_still_run(tmp_path, capsys, monkeypatch):
+    def broken(cat):
+        raise ValueError("boom")
+        yield
+
+    monkeypatch.setitem(lint_po.CHECKS, "terms", broken)
+    path = catalog(tmp_path, entry("Install", "", 1))
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f"{path}:1: [terms] this check failed (ValueError: boom): please report it "
+                   "with the catalog",
+                   f'{path}:{msgid_line(path, "Install")}: [untranslated] not translated yet '
+                   '(msgid: "Install")']
+
+
 # --- markup ------------------------------------------------------------------
 
 
@@ -168,6 +222,15 @@ def test_markup_allows_translated_role_and_link_text(tmp_path, capsys):
     assert run(capsys, path) == (0, [])
 
 
+def test_markup_names_characters_that_look_like_a_space(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Run `celery worker` now.", "`celery\u00a0worker`를 실행합니다.", 1))
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Run")}: [markup] inline code: msgstr lacks '
+                   "`celery worker`; msgstr adds `celery[U+00A0 NO-BREAK SPACE]worker` "
+                   '(msgid: "Run `celery worker` now.")']
+
+
 # --- rendering ---------------------------------------------------------------
 
 
@@ -192,7 +255,29 @@ def test_literal_delimiters_that_are_meant_are_not_reported(tmp_path, capsys):
         entry("Use a_b_c or *args here.", "여기서 a_b_c나 *args를 씁니다.", 1),  # as in the msgid
         entry("Multiply them.", r"2 * 3처럼 곱하고 \\*표\\*를 붙입니다.", 3),  # spaced, escaped
     )
-    assert run(capsys, path) == (0, [])
+    assert run(capsys, "--skip", "numbers", path) == (0, [])
+
+
+@pytest.mark.parametrize("msgid, msgstr, message", [
+    ("This is *important*.", "이것은 *중요합니다.",
+     "'*' opens an emphasis that is never closed: close it with the same marker, or remove it"),
+    ("The **worker** runs.", "**워커 **가 실행됩니다.",
+     "a closing '**' must follow the text directly: remove the space before it, "
+     "e.g. `**워커**를`"),
+    ("The **worker** runs.", "**워커\u00a0**가 실행됩니다.",
+     "a closing '**' must follow the text directly: remove the [U+00A0 NO-BREAK SPACE] "
+     "before it, e.g. `**워커**를`"),
+    ("The **worker** runs.", "** 워커**가 실행됩니다.",
+     "an opening '**' must be followed directly by the text: remove the space after it"),
+])
+def test_emphasis_that_is_not_closed_gets_its_own_message(tmp_path, capsys, msgid, msgstr,
+                                                          message):
+    path = catalog(tmp_path, entry(msgid, msgstr, 1))
+    status, out = run(capsys, path)
+    assert status == 1
+    assert len(out) == 1, out  # not also a markup report for the missing emphasis
+    assert out[0].startswith(f'{path}:{msgid_line(path, msgid)}: [rendering] ')
+    assert out[0].endswith(f': {message} (msgid: "{msgid}")'), out
 
 
 # --- translation state ---------------------------------------------------------
@@ -231,6 +316,141 @@ def test_code_block_entries_are_left_to_the_code_checker(tmp_path, capsys):
         entry(">>> add.delay(2, 3)", "", 5, flags="fuzzy"),
     )
     assert run(capsys, path) == (0, [])
+
+
+# --- content ---------------------------------------------------------------------
+
+
+def test_english_left_in_the_msgstr_is_reported(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Start the worker and wait.", "Start the worker and wait.", 1),  # "copy source"
+        entry("Open the admin and log in.", "Open the admin page and log in", 3),
+        # These stay as they are: a path, code, names, a name the term list keeps.
+        entry("proj/\\\\_\\\\_init\\\\_\\\\_.py", "proj/\\\\_\\\\_init\\\\_\\\\_.py", 5),
+        entry("`app.autodiscover_tasks()`", "`app.autodiscover_tasks()`", 7),
+        entry("Windows", "Windows", 9),
+        entry("Celery beat", "Celery beat", 11),
+        entry("-from __future__ import absolute_import",  # the body of a one-line code block
+              "-from __future__ import absolute_import", 13),
+    )
+    page = tmp_path / "docs" / "page.md"
+    page.write_text(page.read_text(encoding="utf-8") + "```{code-block} diff\n:caption: a.py\n"
+                    "-from __future__ import absolute_import\n```\n", encoding="utf-8")
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [
+        f'{path}:{msgid_line(path, "Start")}: [english] the msgstr is the msgid '
+        """copied unchanged (a PO editor's "copy source"?): translate it """
+        '(msgid: "Start the worker and wait.")',
+        f'{path}:{msgid_line(path, "Open")}: [english] the msgstr has no '
+        'Korean: translate the English (msgid: "Open the admin and log in.")',
+    ]
+
+
+def test_numbers_must_be_kept(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Wait 50 ms.", "500 ms 기다립니다.", 1),
+        entry("Needs Python 3.11.", "Python 3.1이 필요합니다.", 3),
+        # Numbers the English spells out, and a number said twice, are fine.
+        entry("Wait one second, then ten minutes.", "1초, 그다음 10분 기다립니다.", 5),
+        entry("Python 3 only, since Celery 5.0.", "Python 3 전용: Celery 5.0부터 Python 3만 "
+                                                   "지원합니다.", 7),
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    keep = "(the Korean keeps every number of the English, unchanged)"
+    assert out == [
+        f'{path}:{msgid_line(path, "Wait 50")}: [numbers] numbers: msgstr '
+        f'lacks 50; msgstr adds 500 {keep} (msgid: "Wait 50 ms.")',
+        f'{path}:{msgid_line(path, "Needs")}: [numbers] numbers: msgstr '
+        f'lacks 3.11; msgstr adds 3.1 {keep} (msgid: "Needs Python 3.11.")',
+    ]
+
+
+@pytest.mark.parametrize("msgstr, note", [
+    ("워커를 시작합니다. TODO", "'TODO'"),
+    ("FIXME: 워커를 시작합니다.", "'FIXME'"),
+    ("워커를 XXX 시작합니다.", "'XXX'"),
+    ("워커를 시작합니다 [번역 확인 필요]", "'[번역 확인 필요]'"),
+    ("워커를 시작합니다(?)", "'(?)'"),
+])
+def test_translators_notes_left_in_are_reported(tmp_path, capsys, msgstr, note):
+    path = catalog(tmp_path, entry("Start the worker.", msgstr, 1))
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Start")}: [notes] a translator\'s note is left in '
+                   f"the msgstr: {note}, which the page would show; remove it (a note for other "
+                   'translators goes in a "# " comment line above the entry) '
+                   '(msgid: "Start the worker.")']
+
+
+@pytest.mark.parametrize("msgstr, mark, kind, escaped", [
+    ("1. 워커를 시작합니다.", "1.", "a numbered list", "1\\."),
+    ("- 워커를 시작합니다.", "-", "a bullet list", "\\-"),
+    ("## 워커를 시작합니다.", "##", "a heading", "\\##"),
+    ("```워커를 시작합니다.", "```", "a code block", "\\```"),
+])
+def test_msgstr_starting_with_block_syntax_is_reported(tmp_path, capsys, msgstr, mark, kind,
+                                                       escaped):
+    path = catalog(tmp_path, entry("Start the worker.", msgstr, 1),
+                   entry("1. Stop it.", "1. 멈춥니다.", 3))  # as in the msgid
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Start")}: [block-syntax] the msgstr starts with '
+                   f"{mark!r}, which makes it {kind}, but the msgid does not start that way: "
+                   f"start the msgstr with its text (or write `{escaped}` if the mark is meant) "
+                   '(msgid: "Start the worker.")']
+
+
+# --- catalogs and pages -------------------------------------------------------------
+
+
+def test_msgid_not_in_the_page_is_reported(tmp_path, capsys):
+    path = catalog(tmp_path, entry("Don’t stop the worker.", "워커를 멈추지 마세요.", 1),
+                   entry("Old text.", "옛 글.", 3))
+    page = tmp_path / "docs" / "page.md"
+    page.write_text("Don't stop the\nworker.\n\nNew text.\n", encoding="utf-8")
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [
+        f'{path}:{msgid_line(path, "Don")}: [msgid] the msgid has ’ where '
+        f"{page} has ': a PO editor changed it, so Sphinx does not find it and the page shows "
+        """the English; change it back (msgid: "Don’t stop the worker.")""",
+        f'{path}:{msgid_line(path, "Old")}: [msgid] this msgid is not in '
+        f"{page}, so the page shows the English: the page changed since the last "
+        "`make update-po` (run it), or the msgid was edited (change it back: only the msgstr "
+        'is translated) (msgid: "Old text.")',
+    ]
+
+
+def test_page_without_a_catalog_is_reported(tmp_path, capsys):
+    catalog(tmp_path, entry("Install", "설치", 1))
+    page = tmp_path / "docs" / "tasks.md"
+    page.write_text("# Tasks\n", encoding="utf-8")
+    po = tmp_path / "locale" / "ko" / "LC_MESSAGES" / "tasks.po"
+    po.with_suffix(".mo").write_bytes(b"")  # compiled before the catalog was deleted
+    status, out = run(capsys, tmp_path / "locale")
+    assert status == 1
+    assert out == [f"{page}:1: [missing-catalog] no catalog {po} for this page: the Korean "
+                   f"page is all English (the stale {po.with_suffix('.mo')} still translates it "
+                   "in a local build); restore the catalog from git, or start one with "
+                   "make update-po"]
+
+
+def test_catalog_of_a_renamed_page_names_the_page(tmp_path, capsys):
+    catalog(tmp_path, entry("Install", "설치", 1))
+    old = catalog(tmp_path, entry("Tasks", "태스크", 1), entry("Call `add.delay()`.",
+                                                               "`add.delay()`를 호출합니다.", 3),
+                  name="tasks", page=False)
+    (tmp_path / "docs" / "defining-tasks.md").write_text(page_text(old), encoding="utf-8")
+    status, out = run(capsys, tmp_path / "locale")
+    assert status == 1
+    assert out == [f"{old}:1: [obsolete-catalog] no page docs/tasks.md for this catalog; its "
+                   "text is that of docs/defining-tasks.md, which has no catalog (a renamed "
+                   f"page?): git mv {old} {old.with_name('defining-tasks.po')}, then run "
+                   "make update-po"]  # and no missing-catalog report for the same mistake
 
 
 # --- reports -----------------------------------------------------------------
@@ -356,6 +576,24 @@ def test_format_leaves_alone_a_file_it_cannot_rewrap_losslessly(tmp_path, capsys
     assert path.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("ending", ["trimmed", "extra blank line", "no final newline"])
+def test_catalog_end_is_one_wrapping_report_that_format_fixes(tmp_path, capsys, ending):
+    path = catalog(tmp_path, entry("Install", "설치", 1))
+    other = catalog(tmp_path, entry("Tasks", "", 1), name="other")
+    text = path.read_text(encoding="utf-8")
+    changed = {"trimmed": text.rstrip("\n") + "\n", "extra blank line": text + "\n",
+               "no final newline": text.rstrip("\n")}[ending]
+    path.write_text(changed, encoding="utf-8")
+    status, out = run(capsys, tmp_path / "locale")
+    assert status == 1
+    assert out == [f'{other}:{msgid_line(other, "Tasks")}: [untranslated] not translated yet '
+                   '(msgid: "Tasks")',
+                   f"{path}:{len(changed.splitlines())}: [wrapping] the file must end with its "
+                   "last entry and one blank line, as sphinx-intl writes it: run make format-po"]
+    assert run(capsys, "--format", path) == (0, [f"{path}: rewrapped"])
+    assert path.read_text(encoding="utf-8") == text
+
+
 # --- the real catalogs -----------------------------------------------------------
 
 
@@ -383,3 +621,66 @@ def test_terms_must_follow_the_term_list(tmp_path, capsys):
     assert reported(out, path, line_of(path, 'msgid "Start beat."'), "terms")
     # Plurals are matched; code spans and role targets are not prose.
     assert len(out) == 2, out
+
+
+def test_terms_accept_inflections_and_compounds(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Add a periodic task.", "주기적인 태스크를 추가합니다.", 1),  # -적인
+        entry("Set the environment variable.", "환경변수를 설정합니다.", 3),  # no inner space
+        entry("The primary key", "기본키", 5),  # a closed compound
+        entry("The task name", "태스크의 이름", 7),  # 의 between the parts
+        entry("Remove the periodic tasks.", "반복 태스크를 지웁니다.", 9),  # a different term
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Remove")}: [terms] '
+                   "'periodic task' is '주기적 태스크' in the term list (locale/ko/terms.tsv) "
+                   '(msgid: "Remove the periodic tasks.")']
+
+
+# --- make html -------------------------------------------------------------------
+
+
+def fake_tools(tmp_path, lint_status, failing_language="none"):
+    """A bin/ folder for make's BIN whose python and sphinx-build only log what they are asked."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+    (bin_dir / ".installed").touch()
+    (bin_dir / "python").write_text(
+        f'#!/bin/sh\necho "python $*" >> {log}\n'
+        f'if [ "$2" = tools.lint_po ]; then echo "page.po:3: [markup] broken"; exit {lint_status}; fi\n')
+    (bin_dir / "sphinx-build").write_text(
+        f'#!/bin/sh\necho "sphinx-build $*" >> {log}\nfor out; do :; done\n'
+        f'mkdir -p "$out" && touch "$out/page.html"\n'
+        f'case "$*" in *language={failing_language}\\ *) exit 1;; esac\n')
+    for tool in ("python", "sphinx-build"):
+        (bin_dir / tool).chmod(0o755)
+    return bin_dir, log
+
+
+def make_html(tmp_path, bin_dir):
+    return subprocess.run(["make", "--no-print-directory", "html", f"BIN={bin_dir}",
+                           f"BUILDDIR={tmp_path / '_build'}"],
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_html_builds_nothing_while_the_catalogs_fail(tmp_path):
+    bin_dir, log = fake_tools(tmp_path, lint_status=1)
+    result = make_html(tmp_path, bin_dir)
+    assert result.returncode != 0
+    assert "page.po:3: [markup] broken" in result.stdout
+    assert "sphinx-build" not in log.read_text()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_html_failed_build_leaves_no_pages_so_it_stays_failed(tmp_path):
+    bin_dir, log = fake_tools(tmp_path, lint_status=0, failing_language="ko")
+    for _ in range(2):  # the second run builds again instead of finding the pages up to date
+        result = make_html(tmp_path, bin_dir)
+        assert result.returncode != 0
+        assert (tmp_path / "_build" / "html" / "en" / "page.html").exists()
+        assert not (tmp_path / "_build" / "html" / "ko").exists()
+    calls = log.read_text().splitlines()
+    assert [c.split()[2] for c in calls if c.startswith("python")] == ["tools.lint_po"] * 2

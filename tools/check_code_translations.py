@@ -75,8 +75,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_catalog(po_path: Path, srcdir: Path) -> list[str]:
     """Problems with the code-block entries of one ``.po`` file."""
-    with po_path.open("rb") as file:
-        catalog = read_po(file)
+    try:
+        with po_path.open("rb") as file:
+            catalog = read_po(file)
+    except (UnicodeError, LookupError, ValueError):
+        return []  # not UTF-8, or an unknown charset: tools/lint_po.py reports where
     shown = _show_path(po_path)
     page = _page_for(po_path, srcdir)
     if page is None:

@@ -11,8 +11,8 @@ import time
 
 CHECKERS = [
     ("tools.check_pages", []),
-    ("tools.check_code_translations", []),
     ("tools.lint_po", []),
+    ("tools.check_code_translations", []),
 ]
 
 

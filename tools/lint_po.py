@@ -15,34 +15,58 @@ their own and no msgid). Exit status: 1 if anything was reported, else 0.
 
 Checks:
 
-syntax            msgfmt (``--check`` less its format-string check) and polib
-                  both read the file; msgfmt's warnings are not reported.
+syntax            the file is UTF-8 and its header says so; msgfmt (``--check``
+                  less its format-string check) and polib both read it;
+                  msgfmt's warnings are not reported.
 markup            msgid and msgstr have the same inline code, role names and
                   targets (``{term}`표시 텍스트 <target>``` may differ in its
                   text), link and image targets, substitutions, footnote
-                  references, and as many emphasis and strong spans.
+                  references, and as many emphasis and strong spans. A
+                  character that looks like a space, or like nothing, is named.
 rendering         the msgstr has no ``*``, ``_`` or backtick that MyST would
                   print as is (``**워커(worker)**를``), unless the msgid has it too.
 untranslated      an entry without a translation.
 fuzzy             a fuzzy entry: Sphinx ignores it.
 obsolete          an obsolete (``#~``) entry.
+english           the msgstr has no Hangul though the msgid is English prose
+                  (two words or more outside code, paths and names the term
+                  list keeps in English, and not the body of a one-line code
+                  block), e.g. a PO editor's "copy source".
+numbers           the msgstr lacks a number of the msgid's prose, or adds one
+                  the English does not have, not even as a word ("one second"
+                  may be "1초").
+notes             a translator's note left in the msgstr: TODO, FIXME, XXX,
+                  ``(?)``, a bracketed remark with 번역.
+block-syntax      the msgstr starts with a list, heading, quote or fence mark
+                  that the msgid does not start with.
+msgid             a translated msgid is not text of its page: the page changed
+                  since ``make update-po``, or an editor changed the msgid.
 obsolete-catalog  a catalog whose page ``docs/<page>.md`` is gone (``sphinx.po``
-                  holds interface strings and has no page).
+                  holds interface strings and has no page); names the page
+                  without a catalog that its text belongs to, if any.
+missing-catalog   a page of ``docs/`` without a catalog, when PATH is a
+                  directory (reported as ``docs/<page>.md:1``).
 terms             the msgid uses a term of ``locale/ko/terms.tsv`` in its prose
                   (not in code, roles or link targets) and the msgstr lacks the
-                  agreed Korean term (or, for a term kept in English, the word).
+                  agreed Korean term (or, for a term kept in English, the word),
+                  in any of its forms: followed by a particle, written with or
+                  without its inner spaces or with 의 between its parts, -적 as
+                  -적인 or -적으로.
 wrapping          the file is not wrapped the way sphinx-intl writes it (Babel,
                   width 76, breaking at spaces only, so never inside a Hangul
                   word; GNU msgcat does break Hangul words and is not used).
+
+A check that fails on an unforeseen input is reported as a problem of its
+own; the other checks and catalogs still run.
 
 ``--format`` rewraps the catalogs in that style: it re-flows every string
 (``msgid``, ``msgstr``, ``msgctxt``, their ``#|``/``#~`` forms) and the
 comments Babel wraps, and leaves every other line alone. A file is left
 untouched, and reported, if polib would read it differently afterwards.
 
-Code blocks are checked by ``tools/check_code_translations.py``, so the
-entry checks here (markup, rendering, untranslated, fuzzy, obsolete) skip an
-entry whose msgid contains a newline or starts with a doctest prompt ``>>> ``.
+Code blocks are checked by ``tools/check_code_translations.py``, so the entry
+checks here skip an entry whose msgid contains a newline or starts with a
+doctest prompt ``>>> ``.
 Sphinx writes every prose message on one line (``extract_messages`` turns
 newlines, MyST's soft line breaks included, into spaces); only literal blocks
 keep theirs, and a MyST code fence always ends in one. The body of a one-line
@@ -53,11 +77,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import functools
 import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -111,9 +137,14 @@ class Problem:
 def load(path: Path) -> Catalog:
     cat = Catalog(path, show_path(path))
     try:
-        cat.text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        cat.error = (1, f"cannot be read: {exc.strerror}")
+        return cat
+    try:
+        cat.text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        cat.error = (path.read_bytes()[:exc.start].count(b"\n") + 1, "not valid UTF-8")
+        cat.error = (data[:exc.start].count(b"\n") + 1, not_utf8_message(data))
         return cat
     try:
         cat.po = polib.pofile(cat.text)
@@ -129,6 +160,14 @@ def load(path: Path) -> Catalog:
                 cat.msgid_lines[id(entry)] = number
                 break
     return cat
+
+
+def not_utf8_message(data: bytes) -> str:
+    try:
+        data.decode("cp949")
+    except UnicodeDecodeError:
+        return "not UTF-8: save it as UTF-8"
+    return "not UTF-8 (it reads as CP949, the Windows Korean encoding): save it as UTF-8"
 
 
 def show_path(path: Path) -> str:
@@ -160,9 +199,20 @@ def translated(cat: Catalog) -> Iterator[polib.POEntry]:
 # --- syntax ------------------------------------------------------------------
 
 
+CHARSET = re.compile(r'^"Content-Type:.*\bcharset=([^\\"\s;]+)', re.IGNORECASE)
+
+
 def check_syntax(cat: Catalog) -> Iterator[Problem]:
     if cat.error:
         yield Problem(cat.error[0], "syntax", cat.error[1])
+    if cat.text is None:
+        return  # not UTF-8: msgfmt would report each Korean line again
+    for number, line in enumerate(cat.text.splitlines(), 1):
+        if (match := CHARSET.match(line)) and match[1].lower() not in ("utf-8", "utf8"):
+            yield Problem(number, "syntax", f"the header declares charset={match[1]}, but the "
+                          "catalogs are UTF-8: write charset=UTF-8 (Sphinx and msgfmt would "
+                          "misread every Korean line)")
+            return
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         yield Problem(1, "syntax",
@@ -250,6 +300,13 @@ def markup(text: str) -> dict[str, Counter]:
     return found
 
 
+def visible(text: str) -> str:
+    """The text with each space-like or invisible character other than " " named."""
+    return "".join(f"[U+{ord(c):04X} {unicodedata.name(c, '?')}]"
+                   if c != " " and (c.isspace() or unicodedata.category(c) == "Cf") else c
+                   for c in text)
+
+
 def check_markup(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
         source, target = markup(entry.msgid), markup(entry.msgstr)
@@ -258,13 +315,15 @@ def check_markup(cat: Catalog) -> Iterator[Problem]:
             if want == got:
                 continue
             if kind in ("emphasis", "strong"):
+                if stray_delimiters(entry):
+                    continue  # the rendering check says why the markers do not work
                 message = f"{kind}: {want.total()} in the msgid, {got.total()} in the msgstr"
             else:
                 parts = []
                 if lacks := want - got:
-                    parts.append("msgstr lacks " + ", ".join(sorted(lacks.elements())))
+                    parts.append("msgstr lacks " + ", ".join(sorted(map(visible, lacks.elements()))))
                 if adds := got - want:
-                    parts.append("msgstr adds " + ", ".join(sorted(adds.elements())))
+                    parts.append("msgstr adds " + ", ".join(sorted(map(visible, adds.elements()))))
                 message = f"{kind}: " + "; ".join(parts)
             yield Problem(cat.line(entry), "markup", message, entry.msgid)
 
@@ -282,9 +341,19 @@ HINTS = {
 }
 
 
-def literal_delimiters(text: str) -> tuple[Counter, dict[str, str]]:
-    """Runs of *, _ and ` that the parser left as text, and where the first of each is."""
-    runs, where = Counter(), {}
+@dataclass
+class Run:
+    """A run of *, _ or ` that the parser left as text, with its neighbours."""
+
+    text: str
+    before: str
+    after: str
+    context: str
+
+
+def literal_delimiters(text: str) -> list[Run]:
+    """The runs of *, _ and ` that MyST would print as is, in order."""
+    runs = []
     for token in inline_tokens(text):
         if token.type != "text":
             continue
@@ -296,19 +365,47 @@ def literal_delimiters(text: str) -> tuple[Counter, dict[str, str]]:
                 continue  # "5 * 3": cannot be markup
             if match[0][0] == "_" and (before + after).isascii() and (before + after).isalnum():
                 continue  # snake_case
-            runs[match[0]] += 1
-            where.setdefault(match[0][0], s[max(0, match.start() - 12):match.end() + 12])
-    return runs, where
+            runs.append(Run(match[0], before, after, s[max(0, match.start() - 12):match.end() + 12]))
+    return runs
+
+
+def stray_delimiters(entry: polib.POEntry) -> Counter:
+    """The msgstr's literal runs that the msgid does not have too."""
+    return (Counter(run.text for run in literal_delimiters(entry.msgstr))
+            - Counter(run.text for run in literal_delimiters(entry.msgid)))
+
+
+def asterisk_hint(runs: list[Run]) -> str:
+    """Why these `*` runs of a msgstr (and none of its msgid) are not emphasis."""
+    if len(runs) % 2:
+        return (f"{runs[-1].text!r} opens an emphasis that is never closed: close it "
+                "with the same marker, or remove it")
+    for opener, closer in zip(runs[::2], runs[1::2], strict=True):
+        if opener.text != closer.text:
+            return f"{opener.text!r} is closed with {closer.text!r}: use the same marker"
+        if closer.before.isspace():
+            return (f"a closing {closer.text!r} must follow the text directly: remove the "
+                    f"{visible(closer.before).strip() or 'space'} before it, e.g. `**워커**를`")
+        if opener.after.isspace():
+            return (f"an opening {opener.text!r} must be followed directly by the text: "
+                    f"remove the {visible(opener.after).strip() or 'space'} after it")
+    return HINTS["*"]
 
 
 def check_rendering(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
-        runs, where = literal_delimiters(entry.msgstr)
-        extra = runs - literal_delimiters(entry.msgid)[0]
+        extra = stray_delimiters(entry)
+        if not extra:
+            continue
+        runs = literal_delimiters(entry.msgstr)
+        msgid_has = {run.text[0] for run in literal_delimiters(entry.msgid)}
         for kind in dict.fromkeys(run[0] for run in extra):
             shown = " ".join(repr(run) for run in sorted({r for r in extra if r[0] == kind}))
+            of_kind = [run for run in runs if run.text[0] == kind]
+            hint = asterisk_hint(of_kind) if kind == "*" and kind not in msgid_has \
+                else HINTS[kind]
             yield Problem(cat.line(entry), "rendering",
-                          f'{shown} is printed as is in "…{where[kind]}…": {HINTS[kind]}',
+                          f'{shown} is printed as is in "…{of_kind[0].context}…": {hint}',
                           entry.msgid)
 
 
@@ -336,19 +433,252 @@ def check_obsolete(cat: Catalog) -> Iterator[Problem]:
                       "helps in the current entries, then delete it", entry.msgid)
 
 
-def check_obsolete_catalog(cat: Catalog) -> Iterator[Problem]:
-    parts = cat.path.resolve().parts
+HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
+WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
+NOT_WORDS = re.compile(r"\w[/._]\w|^/|%\(")  # a path, a file or dotted name, a placeholder
+
+
+def left_in_english(entry: polib.POEntry) -> bool:
+    """Whether the msgstr has no Korean though the msgid is English prose.
+
+    Prose is two words or more outside code, paths and the names the term list
+    keeps in English: a file path, `code`, "Windows" or "beat" stays as it is.
+    """
+    return not HANGUL.search(entry.msgstr) and len(english_words(entry.msgid)) >= 2
+
+
+def english_words(text: str) -> list[str]:
+    kept = {english.lower() for english, korean, *_ in terms() if english == korean}
+    return [word for token in prose(text).split() if not NOT_WORDS.search(token)
+            for word in WORD.findall(token) if word.lower() not in kept]
+
+
+def check_english(cat: Catalog) -> Iterator[Problem]:
+    code = None
+    for entry in translated(cat):
+        if not left_in_english(entry):
+            continue
+        if code is None:  # read the page only when needed
+            code = code_lines(page_of(cat))
+        if entry.msgid.strip() in code:
+            continue  # the body of a one-line code block, copied as it should be
+        message = ("the msgstr is the msgid copied unchanged (a PO editor's \"copy source\"?): "
+                   "translate it" if entry.msgstr == entry.msgid
+                   else "the msgstr has no Korean: translate the English")
+        yield Problem(cat.line(entry), "english", message, entry.msgid)
+
+
+def code_lines(page: Path | None) -> set[str]:
+    """The lines of the page's fenced blocks, less directive options."""
+    if page is None:
+        return set()
+    return {line.strip() for token in markdown().parse(page.read_text(encoding="utf-8"))
+            if token.type == "fence" for line in token.content.splitlines()
+            if not line.startswith(":")}
+
+
+# --- content -------------------------------------------------------------------
+
+NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+# English words for numbers that a translation writes in digits: "one second" is "1초".
+NUMBER_WORDS = {
+    "a": "1", "an": "1", "one": "1", "once": "1", "every": "1", "per": "1", "two": "2",
+    "twice": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100",
+    "thousand": "1000",
+}
+
+
+def check_numbers(cat: Catalog) -> Iterator[Problem]:
+    """Every number of the msgid's prose in the msgstr's, and no other one."""
+    for entry in translated(cat):
+        source = prose(entry.msgid)
+        want, got = set(NUMBER.findall(source)), set(NUMBER.findall(prose(entry.msgstr)))
+        spelled = {NUMBER_WORDS.get(word.lower()) for word in WORD.findall(source)}
+        parts = []
+        if lacks := want - got:
+            parts.append("msgstr lacks " + ", ".join(sorted(lacks)))
+        if adds := got - want - spelled:
+            parts.append("msgstr adds " + ", ".join(sorted(adds)))
+        if parts:
+            yield Problem(cat.line(entry), "numbers", "numbers: " + "; ".join(parts)
+                          + " (the Korean keeps every number of the English, unchanged)",
+                          entry.msgid)
+
+
+NOTE = re.compile(r"(?<![A-Za-z])(?:TODO|FIXME|XXX)(?![A-Za-z])|\(\?\)"
+                  r"|[(\[][^()\[\]]*번역[^()\[\]]*[)\]]")
+
+
+def check_notes(cat: Catalog) -> Iterator[Problem]:
+    for entry in translated(cat):
+        notes = set(NOTE.findall(prose(entry.msgstr))) - set(NOTE.findall(prose(entry.msgid)))
+        if notes:
+            shown = ", ".join(repr(note) for note in sorted(notes))
+            yield Problem(cat.line(entry), "notes",
+                          f"a translator's note is left in the msgstr: {shown}, which the page "
+                          "would show; remove it (a note for other translators goes in a "
+                          "\"# \" comment line above the entry)", entry.msgid)
+
+
+BLOCK_STARTS = [
+    (re.compile(r" {0,3}\d{1,9}[.)](\s|$)"), "a numbered list"),
+    (re.compile(r" {0,3}[-*+](\s|$)"), "a bullet list"),
+    (re.compile(r" {0,3}#{1,6}(\s|$)"), "a heading"),
+    (re.compile(r" {0,3}>"), "a quote"),
+    (re.compile(r" {0,3}(```|~~~)"), "a code block"),
+]
+
+
+def block_start(text: str) -> tuple[str, str] | None:
+    """The block syntax the text starts with, and what Markdown makes of it."""
+    for pattern, kind in BLOCK_STARTS:
+        if match := pattern.match(text):
+            return match[0].strip(), kind
+    return None
+
+
+def check_block_syntax(cat: Catalog) -> Iterator[Problem]:
+    for entry in translated(cat):
+        found, source = block_start(entry.msgstr), block_start(entry.msgid)
+        if found and (source is None or source[1] != found[1]):
+            mark, kind = found
+            escaped = mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark
+            yield Problem(cat.line(entry), "block-syntax",
+                          f"the msgstr starts with {mark!r}, which makes it {kind}, but the "
+                          "msgid does not start that way: start the msgstr with its text "
+                          f"(or write `{escaped}` if the mark is meant)", entry.msgid)
+
+
+# --- catalogs and pages ----------------------------------------------------------
+
+# A PO editor may "correct" a msgid's typography; the page keeps the plain character.
+TYPOGRAPHY = str.maketrans("‘’“”\u00a0", "''\"\" ")
+
+
+def locate(path: Path) -> tuple[Path, Path, str] | None:
+    """(docs folder, LC_MESSAGES folder, page name) of <root>/locale/<lang>/LC_MESSAGES/<page>.po."""
+    parts = path.resolve().parts
     if "LC_MESSAGES" not in parts:
-        return
+        return None
     at = len(parts) - 1 - parts[::-1].index("LC_MESSAGES")
-    docs = Path(*parts[:at - 2]) / "docs"  # <root>/locale/<lang>/LC_MESSAGES
-    page = "/".join(parts[at + 1:])[:-len(".po")]
-    if page == "sphinx":
-        return  # the interface strings: Sphinx merges this catalog with its own
-    if docs.is_dir() and not any((docs / (page + s)).exists() for s in SOURCE_SUFFIXES):
+    return Path(*parts[:at - 2]) / "docs", Path(*parts[:at + 1]), "/".join(parts[at + 1:])[:-len(".po")]
+
+
+def page_of(cat: Catalog) -> Path | None:
+    located = locate(cat.path)
+    return page_file(located[0], located[2]) if located else None
+
+
+def page_file(docs: Path, page: str) -> Path | None:
+    return next((docs / (page + s) for s in SOURCE_SUFFIXES if (docs / (page + s)).is_file()), None)
+
+
+def pages(docs: Path) -> list[str]:
+    """The names of the pages in docs/, less conf.py's exclude_patterns (plain folder names)."""
+    excluded = set(conf_value("exclude_patterns", []))
+    return sorted(path.relative_to(docs).with_suffix("").as_posix() for path in docs.rglob("*")
+                  if path.suffix in SOURCE_SUFFIXES and not excluded & set(path.relative_to(docs).parts))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"[ \t\n]+", " ", text).strip()
+
+
+def page_text(page: Path) -> str:
+    """The page as its msgids quote it: line breaks as spaces, no blockquote markers."""
+    return squeeze(re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", page.read_text(encoding="utf-8")))
+
+
+def check_msgid(cat: Catalog) -> Iterator[Problem]:
+    """Each translated msgid is text of the page: else Sphinx never uses the translation.
+
+    Sphinx's msgid for prose is the paragraph's source with its line breaks made
+    spaces, so it is found in the page itself; the page's .pot in _build/gettext/
+    would do as well but is missing from a fresh clone, and stale after an edit.
+    """
+    page = page_of(cat)
+    if page is None:
+        return  # sphinx.po, or a catalog without its page: see obsolete-catalog
+    text = page_text(page)
+    for entry in translated(cat):
+        msgid = squeeze(entry.msgid)
+        if msgid not in text:
+            yield Problem(cat.line(entry), "msgid", msgid_message(msgid, text, show_path(page)),
+                          entry.msgid)
+
+
+def msgid_message(msgid: str, text: str, shown: str) -> str:
+    at = text.translate(TYPOGRAPHY).find(msgid.translate(TYPOGRAPHY))
+    if at < 0:
+        return (f"this msgid is not in {shown}, so the page shows the English: the page "
+                "changed since the last `make update-po` (run it), or the msgid was edited "
+                "(change it back: only the msgstr is translated)")
+    changed = dict.fromkeys(f"{visible(new)} where {shown} has {visible(old)}"
+                            for new, old in zip(msgid, text[at:at + len(msgid)], strict=True)
+                            if new != old)
+    return (f"the msgid has {', '.join(changed)}: a PO editor changed it, so Sphinx does not "
+            "find it and the page shows the English; change it back")
+
+
+def check_obsolete_catalog(cat: Catalog) -> Iterator[Problem]:
+    located = locate(cat.path)
+    if located is None or located[2] == "sphinx":
+        return  # sphinx.po holds the interface strings: Sphinx merges it with its own
+    docs, messages, page = located
+    if not docs.is_dir() or page_file(docs, page):
+        return
+    if renamed := likely_page(cat, docs, messages):
+        yield Problem(1, "obsolete-catalog",
+                      f"no page docs/{page}.md for this catalog; its text is that of "
+                      f"docs/{renamed}.md, which has no catalog (a renamed page?): git mv "
+                      f"{cat.shown} {show_path(messages / renamed)}.po, then run make update-po")
+    else:
         yield Problem(1, "obsolete-catalog",
                       f"no page docs/{page}.md for this catalog: delete it "
                       "(or git mv it along with its page)")
+
+
+def likely_page(cat: Catalog, docs: Path, messages: Path) -> str | None:
+    """The page without a catalog that this catalog most likely belongs to, if any:
+    most of its msgids are in that page, or the names are alike."""
+    name = locate(cat.path)[2]
+    msgids = [squeeze(entry.msgid) for entry in entries(cat)]
+    likely = []
+    for page in pages(docs):
+        if not (messages / f"{page}.po").exists():
+            text = page_text(page_file(docs, page))
+            found = sum(msgid in text for msgid in msgids) / len(msgids) if msgids else 0
+            alike = difflib.SequenceMatcher(None, name, page).ratio()
+            if found >= 0.5 or alike >= 0.6:
+                likely.append((found, alike, page))
+    return max(likely)[2] if likely else None
+
+
+def missing_catalogs(messages: Path) -> list[str]:
+    """A report for each page of docs/ without a catalog in this LC_MESSAGES folder."""
+    docs = messages.resolve().parents[2] / "docs"
+    if not docs.is_dir():
+        return []
+    claimed = set()  # pages that obsolete-catalog already names as a renamed catalog's
+    for path in messages.rglob("*.po"):
+        _, _, name = locate(path)
+        if name != "sphinx" and page_file(docs, name) is None:
+            claimed.add(likely_page(load(path), docs, messages))
+    reports = []
+    for page in pages(docs):
+        po = messages / f"{page}.po"
+        if po.exists() or page in claimed:
+            continue
+        mo = po.with_suffix(".mo")
+        stale = f" (the stale {show_path(mo)} still translates it in a local build)" \
+            if mo.exists() else ""
+        reports.append(Problem(1, "missing-catalog",
+                               f"no catalog {show_path(po)} for this page: the Korean page is "
+                               f"all English{stale}; restore the catalog from git, or start "
+                               "one with make update-po").format(show_path(page_file(docs, page))))
+    return reports
 
 
 # --- terms -----------------------------------------------------------------
@@ -357,29 +687,45 @@ TERMS = ROOT / "locale" / "ko" / "terms.tsv"
 
 
 @functools.lru_cache(maxsize=1)
-def terms() -> list[tuple[str, str, re.Pattern]]:
-    """(english, korean, pattern matching the English word and its plural) per row."""
+def terms() -> list[tuple[str, str, re.Pattern, re.Pattern]]:
+    """(english, korean, the English pattern, the Korean pattern) per row."""
     rows = []
     for line in TERMS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             english, korean = line.split("\t")[:2]
-            stem = english[:-1] + "(?:y|ies)" if english.endswith("y") else english + "(?:e?s)?"
-            # Not inside a hyphenated name or a path: "Celery" is not a term in "django-celery-beat",
-            # nor "task" in "demoapp/tasks.py".
-            rows.append((english, korean, re.compile(rf"(?<![\w/.-]){stem}(?![\w-]|[./]\w)", re.IGNORECASE)))
+            rows.append((english, korean, english_pattern(english), korean_pattern(korean)))
     return rows
 
 
+def english_pattern(english: str) -> re.Pattern:
+    """The English term and its plural; not inside a hyphenated name or a path:
+    "Celery" is not a term in "django-celery-beat", nor "task" in "demoapp/tasks.py"."""
+    stem = english[:-1] + "(?:y|ies)" if english.endswith("y") else english + "(?:e?s)?"
+    return re.compile(rf"(?<![\w/.-]){stem}(?![\w-]|[./]\w)", re.IGNORECASE)
+
+
+def korean_pattern(korean: str) -> re.Pattern:
+    """The Korean term as a sentence may inflect it: "기본 키" also as "기본키", "태스크 이름"
+    as "태스크의 이름", "주기적 태스크" as "주기적인 태스크"; any particle or ending may follow."""
+    words = [re.escape(word) + ("(?:인|으로)?" if word.endswith("적") else "")
+             for word in korean.split()]
+    return re.compile(r"\s*(?:의\s*)?".join(words), re.IGNORECASE)
+
+
 def prose(text: str) -> str:
-    """The text a reader reads as words: no code, roles or link targets."""
-    return " ".join(t.content for t in inline_tokens(text) if t.type == "text")
+    """The text a reader reads as words: no code, roles or link targets (each leaves a
+    space), backslash escapes undone."""
+    return "".join(t.content if t.type in ("text", "text_special") else " "
+                   for t in inline_tokens(text))
 
 
 def check_terms(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
+        if left_in_english(entry):
+            continue  # the english check reports it
         source = prose(entry.msgid)
-        for english, korean, pattern in terms():
-            if pattern.search(source) and korean.lower() not in entry.msgstr.lower():
+        for english, korean, in_english, in_korean in terms():
+            if in_english.search(source) and not in_korean.search(entry.msgstr):
                 yield Problem(cat.line(entry), "terms",
                               f"{english!r} is {korean!r} in the term list (locale/ko/terms.tsv)",
                               entry.msgid)
@@ -443,9 +789,15 @@ def check_wrapping(cat: Catalog) -> Iterator[Problem]:
     want = formatted(cat.text)
     if want == cat.text:
         return
-    pairs = zip_longest(cat.text.split("\n"), want.split("\n"), fillvalue="")
-    number, (have, expected) = next((n, pair) for n, pair in enumerate(pairs, 1)
-                                    if pair[0] != pair[1])
+    have_lines, want_lines = cat.text.split("\n"), want.split("\n")
+    number, have, expected = next(
+        (n, have, expected) for n, (have, expected)
+        in enumerate(zip_longest(have_lines, want_lines), 1) if have != expected)
+    if have is None or expected is None:  # the texts differ only in how they end
+        yield Problem(min(number, len(cat.text.splitlines()) or 1), "wrapping",
+                      "the file must end with its last entry and one blank line, as "
+                      "sphinx-intl writes it: run make format-po")
+        return
     yield Problem(number, "wrapping",
                   f"not wrapped as sphinx-intl writes it (Babel, width {WIDTH}): run "
                   f"`python -m tools.lint_po --format {cat.shown}` (line is {have!r}, "
@@ -490,10 +842,18 @@ CHECKS = {
     "untranslated": check_untranslated,
     "fuzzy": check_fuzzy,
     "obsolete": check_obsolete,
+    "english": check_english,
+    "numbers": check_numbers,
+    "notes": check_notes,
+    "block-syntax": check_block_syntax,
+    "msgid": check_msgid,
     "obsolete-catalog": check_obsolete_catalog,
     "terms": check_terms,
     "wrapping": check_wrapping,
 }
+# Checked once per LC_MESSAGES folder given (in a directory), not per catalog.
+FOLDER_CHECKS = {"missing-catalog": missing_catalogs}
+ALL_CHECKS = (*CHECKS, *FOLDER_CHECKS)
 
 
 def po_files(paths: list[Path]) -> list[Path]:
@@ -503,13 +863,40 @@ def po_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def lint(paths: list[Path], checks=tuple(CHECKS)) -> list[str]:
+def catalog_folders(paths: list[Path]) -> list[Path]:
+    folders = []
+    for path in paths:
+        if path.is_dir():
+            folders += [path] if path.name == "LC_MESSAGES" else sorted(path.rglob("LC_MESSAGES"))
+    return folders
+
+
+def run_check(name: str, cat: Catalog) -> list[Problem]:
+    try:
+        return list(CHECKS[name](cat))
+    except Exception as exc:  # a bug of one check must not hide the other reports
+        return [failed(name, exc)]
+
+
+def failed(name: str, exc: Exception) -> Problem:
+    return Problem(1, name, f"this check failed ({type(exc).__name__}: {exc}): "
+                            "please report it with the catalog")
+
+
+def lint(paths: list[Path], checks=ALL_CHECKS) -> list[str]:
     """Every problem of the catalogs, formatted, for the checks named."""
     reports = []
     for path in po_files(paths):
         cat = load(path)
-        problems = [problem for name in checks for problem in CHECKS[name](cat)]
+        problems = [problem for name in checks if name in CHECKS
+                    for problem in run_check(name, cat)]
         reports += [p.format(cat.shown) for p in sorted(problems, key=lambda p: p.line)]
+    for name in FOLDER_CHECKS:
+        for folder in catalog_folders(paths) if name in checks else []:
+            try:
+                reports += FOLDER_CHECKS[name](folder)
+            except Exception as exc:  # as in run_check
+                reports.append(failed(name, exc).format(show_path(folder)))
     return reports
 
 
@@ -519,8 +906,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, default=[CATALOGS])
     parser.add_argument("--format", action="store_true",
                         help="rewrap the catalogs in the style sphinx-intl writes")
-    parser.add_argument("--skip", action="append", default=[], choices=list(CHECKS),
-                        metavar="CHECK", help=f"leave a check out: {', '.join(CHECKS)}")
+    parser.add_argument("--skip", action="append", default=[], choices=ALL_CHECKS,
+                        metavar="CHECK", help=f"leave a check out: {', '.join(ALL_CHECKS)}")
     args = parser.parse_args(argv)
 
     if args.format:
@@ -533,7 +920,7 @@ def main(argv: list[str] | None = None) -> int:
             status = status or not ok
         return int(status)
 
-    reports = lint(args.paths, [name for name in CHECKS if name not in args.skip])
+    reports = lint(args.paths, [name for name in ALL_CHECKS if name not in args.skip])
     for report in reports:
         print(report)
     return 1 if reports else 0
