@@ -3,7 +3,10 @@
 The process helpers live in tools/processes.py, shared with the benchmarks;
 they are imported here so that tests can take them from ``conftest``.
 """
+import os
+import secrets
 import shutil
+import subprocess
 
 import pytest
 
@@ -30,6 +33,14 @@ from tools.processes import (  # noqa: F401 (re-exported for the tests)
 )
 
 
+def missing(reason):
+    """Skip a test for a missing server or system tool; under CI (``CI`` set), fail instead,
+    so that coverage cannot shrink without anyone noticing."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set: a missing piece fails the run)")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def example(tmp_path):
     """A fresh copy of the example project, as a reader would have it."""
@@ -40,7 +51,7 @@ def example(tmp_path):
 def redis_server(tmp_path_factory):
     """A Redis server of the tests' own, on a free port; its URL prefix."""
     if shutil.which("redis-server") is None:
-        pytest.skip(REDIS_MISSING)
+        missing(REDIS_MISSING)
     with own_redis(tmp_path_factory.mktemp("redis")) as port:
         yield f"redis://127.0.0.1:{port}"
 
@@ -64,7 +75,7 @@ def one_error_line(result):
 def postgres_url():
     """A fresh database on the machine's PostgreSQL, dropped afterwards; its URL."""
     if not port_open(*POSTGRES):
-        pytest.skip(
+        missing(
             "no PostgreSQL on 127.0.0.1:5432: install and start it "
             "(Debian: apt install postgresql) to run the PostgreSQL tests"
         )
@@ -72,12 +83,44 @@ def postgres_url():
         yield url
 
 
+# The password of the Redis server that wants one (redis_with_password).
+REDIS_PASSWORD = secrets.token_hex(16)
+
+
+@pytest.fixture(scope="module")
+def redis_with_password(tmp_path_factory):
+    """A Redis server of the tests' own that wants REDIS_PASSWORD; its port."""
+    if shutil.which("redis-server") is None:
+        missing(REDIS_MISSING)
+    with own_redis(tmp_path_factory.mktemp("redis-password"), "--requirepass", REDIS_PASSWORD) as port:
+        yield port
+
+
 @pytest.fixture(scope="session")
 def rabbitmq_url():
-    """The machine's RabbitMQ, where one answers on 127.0.0.1:5672."""
+    """A virtual host of our own on the machine's RabbitMQ (127.0.0.1:5672), removed afterwards.
+
+    Its own vhost keeps other Celery apps on the same server (and their
+    workers' pidbox queues) out of the tests' way.
+    """
     if not port_open("127.0.0.1", 5672):
-        pytest.skip(
+        missing(
             "no RabbitMQ on 127.0.0.1:5672: install and start it "
             "(Debian: apt install rabbitmq-server) to run the amqp:// tests"
         )
-    return "amqp://guest:guest@127.0.0.1:5672//"
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        missing("rabbitmqctl not found: the amqp:// tests make a virtual host of their own with it")
+    vhost = f"guide-tests-{os.getpid()}"
+
+    def ctl(*args):
+        result = subprocess.run([rabbitmqctl, *args], capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            missing(f"rabbitmqctl {' '.join(args)} failed (run the tests as a user allowed to): {result.stderr}")
+
+    ctl("add_vhost", vhost)
+    try:
+        ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+        yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    finally:
+        subprocess.run([rabbitmqctl, "delete_vhost", vhost], capture_output=True, timeout=60)

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, missing
 from test_site import build_site
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -27,8 +27,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="chromium not found: install Debian's chromium (apt install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def needs_chromium():
+    if not CHROMIUM.exists():
+        missing("chromium not found: install Debian's chromium (apt install chromium)")
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -6,7 +6,6 @@ EnvironmentFile and the broker replaced by a password-protected Redis of the tes
 """
 import configparser
 import shlex
-import shutil
 import signal
 
 import pytest
@@ -14,16 +13,14 @@ import pytest
 from conftest import (
     CELERY,
     EXAMPLE,
-    REDIS_MISSING,
+    REDIS_PASSWORD,
     example_env,
     manage,
-    own_redis,
     running,
     shell,
 )
 
 DEPLOY = EXAMPLE / "deploy"
-PASSWORD = "s3cret-for-the-test"
 
 
 def unit(name):
@@ -38,19 +35,11 @@ def environment_file():
     return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
 
 
-@pytest.fixture(scope="module")
-def redis_with_password(tmp_path_factory):
-    if shutil.which("redis-server") is None:
-        pytest.skip(REDIS_MISSING)
-    with own_redis(tmp_path_factory.mktemp("redis"), "--requirepass", PASSWORD) as port:
-        yield f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
-
-
 @pytest.fixture
 def production_env(redis_with_password):
     settings = environment_file()
     assert settings["DJANGO_DEBUG"] == "0"
-    settings["CELERY_BROKER_URL"] = redis_with_password
+    settings["CELERY_BROKER_URL"] = f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_with_password}/0"
     # The example's SQLite database instead of the sample's PostgreSQL.
     assert settings.pop("DJANGO_DATABASE_URL").startswith("postgres://")
     return example_env(**settings)
@@ -89,7 +78,7 @@ def test_worker_unit_command_runs_and_masks_the_password(example, production_env
     text = log_path.read_text()
     assert "concurrency: 4 (prefork)" in text
     assert "Warm shutdown" in text
-    assert PASSWORD not in text
+    assert REDIS_PASSWORD not in text
     assert "redis://:**@127.0.0.1" in text
 
 
@@ -100,5 +89,5 @@ def test_beat_unit_command_runs(example, production_env):
         pass
     text = log_path.read_text()
     assert "django_celery_beat.schedulers.DatabaseScheduler" in text
-    assert PASSWORD not in text
+    assert REDIS_PASSWORD not in text
     assert not list(example.glob("celerybeat-schedule*"))

@@ -10,7 +10,6 @@
 import pickle
 import re
 import secrets
-import shutil
 import subprocess
 import time
 
@@ -18,12 +17,11 @@ import pytest
 
 from conftest import (
     CELERY,
-    REDIS_MISSING,
+    REDIS_PASSWORD,
     example_env,
     free_port,
     manage,
     one_error_line,
-    own_redis,
     refused_worker,
     running_worker,
     shell,
@@ -122,20 +120,10 @@ def test_debug_off_without_a_secret_key_is_one_line(example):
     assert result.stderr.strip() == "Error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0."
 
 
-PASSWORD = secrets.token_hex(16)
-
-
-@pytest.fixture(scope="module")
-def redis_with_password(tmp_path_factory):
-    """A Redis server that wants PASSWORD; its port."""
-    if shutil.which("redis-server") is None:
-        pytest.skip(REDIS_MISSING)
-    with own_redis(tmp_path_factory.mktemp("redis-password"), "--requirepass", PASSWORD) as port:
-        yield port
 
 
 def test_password_masked_in_the_banner(example, redis_with_password):
-    url = f"redis://:{PASSWORD}@127.0.0.1:{redis_with_password}/0"
+    url = f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_with_password}/0"
     env = example_env(CELERY_BROKER_URL=url)
     manage(example, "migrate", env=env)
     with running_worker(example, env=env) as log:
@@ -145,7 +133,7 @@ def test_password_masked_in_the_banner(example, redis_with_password):
                               env=env, capture_output=True, text=True, timeout=60)
         text = log.read_text()
     assert f"transport:   redis://:**@127.0.0.1:{redis_with_password}/0" in text
-    assert PASSWORD not in text
+    assert REDIS_PASSWORD not in text
 
     # A limit, written down so that a fix shows: Celery masks the broker URL
     # in `celery report` and `celery inspect conf` only under its own name,
@@ -158,7 +146,7 @@ def test_password_masked_in_the_banner(example, redis_with_password):
     for output in (report.stdout, conf.stdout):
         shown = re.search(r"CELERY_BROKER_URL.*", output)
         assert shown, output
-        assert PASSWORD in shown.group(), "Celery masks CELERY_BROKER_URL now: update the guide"
+        assert REDIS_PASSWORD in shown.group(), "Celery masks CELERY_BROKER_URL now: update the guide"
         # Other secrets are masked.
         assert re.search(r"SECRET_KEY.*\*{8}", output), output
 
@@ -174,11 +162,11 @@ def worker_error(example_dir, env):
 ])
 def test_password_masked_when_the_broker_is_unreachable(example, url, shown):
     port = free_port()  # nothing listens there
-    env = example_env(CELERY_BROKER_URL=url.format(password=PASSWORD, port=port))
+    env = example_env(CELERY_BROKER_URL=url.format(password=REDIS_PASSWORD, port=port))
     manage(example, "migrate", env=env)
     line = worker_error(example, env)
     assert line.startswith(f"Error: cannot reach the broker at {shown.format(port=port)}: ")
-    assert PASSWORD not in line
+    assert REDIS_PASSWORD not in line
 
 
 def test_password_masked_when_redis_refuses_it(example, redis_with_password):
@@ -197,8 +185,8 @@ def test_password_masked_when_redis_refuses_it(example, redis_with_password):
     ("DJANGO_DATABASE_URL", "mysql://app:{password}@example.com/app"),
 ])
 def test_password_masked_in_settings_errors(example, name, value):
-    result = manage(example, "check", env=example_env(**{name: value.format(password=PASSWORD)}), check=False)
+    result = manage(example, "check", env=example_env(**{name: value.format(password=REDIS_PASSWORD)}), check=False)
     assert result.returncode != 0
     assert result.stderr.startswith(f"Error: {name} ")
     assert ":****@example.com" in result.stderr
-    assert PASSWORD not in result.stdout + result.stderr
+    assert REDIS_PASSWORD not in result.stdout + result.stderr
