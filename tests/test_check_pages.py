@@ -58,3 +58,11 @@ def test_report_names_file_and_line(tmp_path, capsys):
 
 def test_the_guide_follows_the_rules(capsys):
     assert main([]) == 0, capsys.readouterr().out
+
+
+def test_the_examples_scaffolding_is_not_shown(tmp_path):
+    (tmp_path / "settings.py").write_text("from proj.env import env_str\n\nDEBUG = env_str('X')\n")
+    page = tmp_path / "page.md"
+    page.write_text("```{literalinclude} settings.py\n:language: python\n:caption: proj/settings.py\n```\n")
+    assert [line for line, _ in problems(page)] == [1]
+    assert "scaffolding" in next(problems(page))[1]

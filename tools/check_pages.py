@@ -9,11 +9,14 @@ Usage: python -m tools.check_pages [page.md ...]   (default: docs/**/*.md)
 - Every included file names, in ``:caption:``, the file a reader puts it in.
 - A ``diff`` block (lines a reader deletes) names its file and shows only
   ``-`` lines.
+- No included Python block imports the example's scaffolding (proj/env.py,
+  proj/broker.py, proj/checks.py).
 - Every included Python block defines or imports each name it uses. It is
   checked as the page shows it, after what the reader's file already holds:
   the file ``django-admin startproject proj`` and ``startapp demoapp`` make,
   and the page's earlier blocks for the same file.
 """
+import re
 import sys
 import tempfile
 from functools import cache
@@ -24,6 +27,8 @@ from pyflakes import checker, messages
 from tools.pages import ROOT, blocks
 
 PYTHON = {"python", "py", "python3", "pycon", "ipython"}
+# The example's own scaffolding, which a reader's project does not have.
+SCAFFOLDING = re.compile(r"^\s*(?:from|import) +(?:proj\.(?:env|broker|checks)\b|\. +import +checks\b)", re.M)
 
 
 @cache
@@ -77,6 +82,9 @@ def problems(path: Path):
             continue
         if not block.is_python:
             continue
+        if SCAFFOLDING.search(block.text):
+            yield block.line, (f"{block.caption} imports the example's scaffolding (proj/env.py, broker.py or "
+                               "checks.py), which a reader's project lacks: keep it outside the shown markers")
         context = "\n".join([new_project().get(block.caption, ""), *earlier.get(block.caption, [])])
         try:
             undefined = undefined_names(block.text, context)
