@@ -1,8 +1,10 @@
-"""Korean search (docs/_ext/korean_search.py): the stemmer, its JavaScript twin, the index."""
+"""Korean search (docs/_ext/korean_search.py): the stemmer, its JavaScript twin, the index, the site's search."""
 import json
+import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXT = ROOT / "docs" / "_ext"
 sys.path.insert(0, str(EXT))
 
-from korean_search import SearchKorean  # noqa: E402
+from korean_search import SearchKorean, language_class, load_rules, read_terms  # noqa: E402
 
+TERMS_FILE = ROOT / "locale" / "ko" / "terms.tsv"
 WORDS_FILE = ROOT / "tests" / "data" / "korean_words.tsv"
 WORDS = [
     line.split("\t")
@@ -24,8 +27,14 @@ QUERIES = [
     "task_always_eager=True 값은 42%",
     "브로커의 URL, 결과 백엔드",
 ]
+# Queries with phrases: synonyms, compounds with and without their spaces, both in a sentence.
+PHRASE_QUERIES = [
+    "장고", "셀러리", "타임아웃", "크론", "비동기", "예약 작업", "연결이 끊김", "시간 제한", "시간제한", "주기",
+    "시간 제한을 넘긴 태스크", "장고보다 셀러리를", "예약된 작업은 크론으로", "연결이 끊겼습니다",
+    "즉시 실행 모드", "즉시실행 모드에서", "환경변수", "환경 변수를", "작업을 예약", "주기적인 작업",
+]
 
-# Loads the stemmer code as the browser would, then stems and splits the inputs on stdin.
+# Loads the stemmer code as the browser would, then tokenizes, stems and splits the inputs on stdin.
 STEMMER_HARNESS = r"""
 const fs = require("fs");
 const vm = require("vm");
@@ -33,8 +42,9 @@ vm.runInThisContext(fs.readFileSync(process.argv[2], "utf8"));
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const stemmer = new Stemmer();
 process.stdout.write(JSON.stringify({
-  stems: input.words.map((w) => splitQuery(w).map((t) => stemmer.stemWord(t)).join(" ")),
+  stems: input.words.map((w) => KoreanSearch.tokens(w).map((t) => stemmer.stemWord(t)).join(" ")),
   splits: input.queries.map((q) => splitQuery(q)),
+  stemmed: input.queries.map((q) => splitQuery(q).map((t) => stemmer.stemWord(t.toLowerCase()))),
 }));
 """
 
@@ -54,13 +64,75 @@ for (const file of ["_static/searchtools.js", "_static/language_data.js", "searc
 const queries = JSON.parse(fs.readFileSync(0, "utf8"));
 process.stdout.write(JSON.stringify(queries.map((query) => {
   const parsed = Search._parseQuery(query);
-  return { terms: [...parsed[1]], pages: Search._performSearch(...parsed).map((r) => r[0]) };
+  // In the order the search page shows them: it takes results from the end.
+  const pages = Search._performSearch(...parsed).reverse().map((r) => r[0]);
+  return { terms: [...parsed[1]], pages: [...new Set(pages)] };
 })));
+"""
+
+# The search page as a reader uses it, on a small stand-in for the browser's
+# document: the query's status line and what follows it, per query.
+PAGE_HARNESS = r"""
+const fs = require("fs");
+const vm = require("vm");
+class Element {
+  constructor(tag) {
+    this.tag = tag;
+    this.dataset = {};
+    this.children = [];
+    this.parent = null;
+    this.classes = [];
+    this.classList = { add: (name) => this.classes.push(name) };
+    this.textContent = this.innerText = this.href = "";
+  }
+  appendChild(child) { child.parent = this; this.children.push(child); return child; }
+  hasChildNodes() { return this.children.length > 0; }
+  setAttribute() {}
+  after(node) {
+    node.parent = this.parent;
+    this.parent.children.splice(this.parent.children.indexOf(this) + 1, 0, node);
+  }
+}
+let results;
+globalThis.window = { setTimeout: () => 0 };
+globalThis.document = {
+  createElement: (tag) => new Element(tag),
+  getElementById: (id) => (id === "search-results" ? results : null),
+  documentElement: { dataset: { content_root: "./" } },
+};
+globalThis.DOCUMENTATION_OPTIONS = { BUILDER: "html", FILE_SUFFIX: ".html", LINK_SUFFIX: ".html" };
+globalThis.SPHINX_HIGHLIGHT_ENABLED = false;
+globalThis._ready = () => {};
+globalThis.Documentation = {
+  messages: {},
+  addTranslations(catalog) { Object.assign(this.messages, catalog.messages); },
+  gettext(text) { const t = this.messages[text]; return typeof t === "string" ? t : text; },
+  ngettext(one, many, n) { const t = this.messages[one]; return t ? t[0] : n === 1 ? one : many; },
+};
+globalThis._ = (text) => Documentation.gettext(text);
+for (const file of ["_static/translations.js", "_static/searchtools.js", "_static/language_data.js",
+                    "searchindex.js"]) {
+  vm.runInThisContext(fs.readFileSync(`${process.argv[2]}/${file}`, "utf8"));
+}
+const queries = JSON.parse(fs.readFileSync(0, "utf8"));
+process.stdout.write(JSON.stringify(queries.map((query) => {
+  results = new Element("div");
+  Search.performSearch(query);
+  const shown = results.children.slice(results.children.indexOf(Search.status) + 1);
+  return {
+    status: Search.status.innerText,
+    after: shown.map((e) => ({
+      classes: e.classes,
+      links: e.children.flatMap((li) => li.children).map((a) => [a.href, a.textContent]),
+    })),
+  };
+})));
+process.exit(0);
 """
 
 
 def stems(lang, text):
-    return " ".join(lang.stem(word) for word in lang.split(text))
+    return " ".join(lang.stem(word) for word in lang.tokens(text))
 
 
 def run_node(tmp_path, harness, arg, data):
@@ -83,7 +155,17 @@ def run_node(tmp_path, harness, arg, data):
 
 @pytest.fixture(scope="module")
 def korean():
+    """The rules file alone: no term list."""
     return SearchKorean({})
+
+
+@pytest.fixture(scope="module")
+def guide():
+    """The rules as the guide's build has them: with the term list."""
+    return language_class(terms=read_terms(TERMS_FILE))({})
+
+
+# --- the stemmer ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("word", "expected"), WORDS, ids=[w for w, _ in WORDS])
@@ -93,7 +175,7 @@ def test_python_stem(korean, word, expected):
 
 def test_never_empty_and_one_syllable_kept(korean):
     for word, _ in WORDS:
-        for token in korean.split(word):
+        for token in korean.tokens(word):
             stem = korean.stem(token)
             assert stem
             if len(token) == 1:
@@ -101,8 +183,9 @@ def test_never_empty_and_one_syllable_kept(korean):
 
 
 def test_split(korean):
-    assert korean.split(QUERIES[0]) == ["Celery", "를", "워커에서", "실행합니다"]
-    assert korean.split(QUERIES[1]) == ["task_always_eager", "True", "값은", "42"]
+    assert korean.tokens(QUERIES[0]) == ["Celery", "를", "워커에서", "실행합니다"]
+    assert korean.tokens(QUERIES[1]) == ["task_always_eager", "True", "값은", "42"]
+    assert korean.split_query(QUERIES[0]) == korean.tokens(QUERIES[0])  # no phrase in it
 
 
 def test_stopwords(korean):
@@ -122,14 +205,89 @@ def test_protected_words_from_config():
     assert glossary.stem("평가를") == "평가"  # the file's words still apply
 
 
-def test_js_agrees_with_python(korean, tmp_path):
-    script = tmp_path / "korean_language_data.js"
-    script.write_text(korean.js_stemmer_code, encoding="utf-8")
-    words = [word for word, _ in WORDS]
-    js = run_node(tmp_path, STEMMER_HARNESS, script, {"words": words, "queries": QUERIES})
-    assert js["stems"] == [stems(korean, word) for word in words]
-    assert js["splits"] == [korean.split(query) for query in QUERIES]
+def test_compounds_are_protected(korean, guide):
+    listed = language_class(terms={"rate limit": "속도 제한", "relay": "릴레이"})({})
+    assert korean.stem("속도제한을") == "속도제"  # 제한 looks like 제 with the ending 한
+    assert listed.stem("속도제한을") == "속도제한"  # a compound of the term list
+    assert listed.stem("릴레이를") == korean.stem("릴레이를") == "릴레"  # one word: not protected
+    # 시간제한 ends like 제한한 (the ending 한): the rules' compound 시간 제한 keeps it whole.
+    assert guide.stem("시간제한이") == korean.stem("시간제한이") == "시간제한"
+    assert guide.stem("Celery") == "celeri"  # Latin words are stemmed as before
 
+
+# --- phrases: synonyms, compounds, prefixes ------------------------------------------------------
+
+
+def test_synonyms_lead_to_the_term_list_terms(korean, guide):
+    assert guide.split_query("타임아웃") == ["시간제한"]  # timeout, in the term list
+    assert guide.split_query("장고보다 셀러리를") == ["django", "celery"]
+    assert guide.split_query("크론으로") == ["crontab"]
+    assert guide.split_query("비동기") == ["apply_async"]
+    assert guide.split_query("예약 작업") == guide.split_query("예약된 작업") == ["주기적태스크"]
+    assert guide.split_query("연결이 끊김") == guide.split_query("연결 끊김") == ["connection", "closed"]
+    # Without the term list a target is the English term; a changed term is followed.
+    assert korean.split_query("타임아웃") == ["timeout"]
+    assert language_class(terms={"timeout": "제한 시간"})({}).split_query("타임아웃") == ["제한시간"]
+
+
+def test_compounds_with_and_without_spaces(guide):
+    assert guide.split_query("시간 제한") == guide.split_query("시간제한을") == ["시간제한"]
+    assert guide.split_query("환경 변수를") == guide.split_query("환경변수") == ["환경변수"]  # from the term list
+    assert guide.split_query("즉시 실행모드") == ["즉시실행모드"]
+    assert guide.split_query("즉시 실행") == ["즉시", "실행"]  # not the whole compound
+    # The index holds the compound and its parts, however it was written.
+    for text in ("시간 제한을", "시간제한을"):
+        assert {"시간", "제한", "시간제한"} <= {guide.stem(w) for w in guide.split(text)}
+
+
+def test_query_only_synonyms(guide):
+    # A reader's 작업 is a task; the pages' 작업 is work in general (locale/ko/terms.tsv).
+    assert guide.split_query("작업을") == ["태스크"]
+    assert "태스크" not in {guide.stem(w) for w in guide.split("작업을")}
+    assert "태스크" in {guide.stem(w) for w in guide.split("예약 작업을")}
+
+
+def test_index_holds_phrase_targets_and_prefixes(guide):
+    indexed = {guide.stem(w) for w in guide.split("타임아웃이 나면 주기적인 작업이 예약된 대로")}
+    assert {"타임아웃", "시간제한", "주기적인", "주기", "주기적태스크", "주기적", "태스크", "예약"} <= indexed
+    assert "주기" in {guide.stem(w) for w in guide.split("주기적으로")}
+    assert {guide.stem(w) for w in guide.split("워커를 workers")} == {"워커", "worker"}  # nothing to add
+
+
+def test_rules_do_not_chain(guide):
+    """A synonym's target is final: it is never itself a phrase, so index and query agree in one step."""
+    rules = guide.rules
+    assert set(rules["synonyms"]).isdisjoint(rules["query_synonyms"])
+    for source, target in {**rules["synonyms"], **rules["query_synonyms"]}.items():
+        words = [word.lower() for word in guide.split_query(target)]
+        assert words and guide.split_query(" ".join(words)) == words, (source, target)
+        assert guide.split_query(source) == words, (source, target)
+
+
+def test_rules_file_terms_exist():
+    """Each target the rules name as an English term is one of the term list's, or a word the pages use."""
+    terms = read_terms(TERMS_FILE)
+    rules = load_rules(terms=terms)
+    assert rules["synonyms"]["타임아웃"] == terms["timeout"]
+    assert rules["synonyms"]["예약 작업"] == terms["periodic task"]
+    assert "시간 제한" in rules["compounds"] and "결과 백엔드" in rules["compounds"]
+    assert "시간제한" in rules["protected"] and "결과백엔드" in rules["protected"]
+
+
+def test_js_agrees_with_python(korean, guide, tmp_path):
+    words = [word for word, _ in WORDS]
+    queries = [*QUERIES, *PHRASE_QUERIES, *guide.rules["compounds"],
+               *guide.rules["synonyms"], *guide.rules["synonyms"].values(), *guide.rules["query_synonyms"]]
+    for lang in (korean, guide):
+        script = tmp_path / "korean_language_data.js"
+        script.write_text(lang.js_stemmer_code, encoding="utf-8")
+        js = run_node(tmp_path, STEMMER_HARNESS, script, {"words": words, "queries": queries})
+        assert js["stems"] == [stems(lang, word) for word in words]
+        assert js["splits"] == [lang.split_query(query) for query in queries]
+        assert js["stemmed"] == [[lang.stem(w.lower()) for w in lang.split_query(query)] for query in queries]
+
+
+# --- a small Korean project, built ---------------------------------------------------------------
 
 CONF = """\
 import sys
@@ -138,12 +296,37 @@ project = "t"
 language = "ko"
 extensions = ["myst_parser", "korean_search"]
 korean_search_protected_words = ["릴레이"]
+korean_search_terms = "terms.tsv"
 """
 PAGES = {
     "index.md": "# 목차\n\n```{toctree}\nworker\nbroker\n```\n",
-    "worker.md": "# 첫째\n\n워커를 띄웁니다. 릴레이를 거칩니다.\n",
-    "broker.md": "# 둘째\n\n브로커에서 Celery의 메시지를 받습니다.\n",
+    "worker.md": "# 첫째\n\n워커를 띄웁니다. 릴레이를 거칩니다. 타임아웃이 나면 다시 시도합니다.\n",
+    "broker.md": "# 둘째\n\n브로커에서 Celery의 메시지를 받습니다. 주기적인 일입니다.\n",
 }
+TERMS = "# english\tkorean\ntimeout\t시간제한\n"
+
+
+def sphinx(src, out, *options):
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", *options, str(src), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def read_index(out):
+    text = (out / "searchindex.js").read_text(encoding="utf-8")
+    assert text.startswith("Search.setIndex(") and text.endswith(")")
+    return json.loads(text[len("Search.setIndex(") : -1])
+
+
+def write_project(src, terms=TERMS):
+    (src / "conf.py").write_text(CONF.format(ext=str(EXT)), encoding="utf-8")
+    (src / "terms.tsv").write_text(terms, encoding="utf-8")
+    for name, text in PAGES.items():
+        (src / name).write_text(text, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -151,27 +334,17 @@ def built(tmp_path_factory):
     """A two-page Korean project, built; its output folder and search index."""
     src = tmp_path_factory.mktemp("src")
     out = tmp_path_factory.mktemp("html")
-    (src / "conf.py").write_text(CONF.format(ext=str(EXT)), encoding="utf-8")
-    for name, text in PAGES.items():
-        (src / name).write_text(text, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr
-    text = (out / "searchindex.js").read_text(encoding="utf-8")
-    assert text.startswith("Search.setIndex(") and text.endswith(")")
-    return out, json.loads(text[len("Search.setIndex(") : -1])
+    write_project(src)
+    sphinx(src, out)
+    return out, read_index(out)
 
 
 def pages(index, term):
-    found = index["terms"].get(term)
-    if found is None:
-        return set()
-    docs = found if isinstance(found, list) else [found]
-    return {index["docnames"][i] for i in docs}
+    found = set()
+    for mapping in (index["terms"], index["titleterms"]):
+        docs = mapping.get(term, [])
+        found |= {index["docnames"][i] for i in (docs if isinstance(docs, list) else [docs])}
+    return found
 
 
 def test_index_holds_stems(built, korean):
@@ -186,13 +359,139 @@ def test_index_holds_stems(built, korean):
         assert pages(index, korean.stem(query)) == {page}
 
 
+def test_index_holds_phrases_and_prefixes(built):
+    _, index = built
+    assert pages(index, "시간제한") == {"worker"}  # 타임아웃, with korean_search_terms
+    assert pages(index, "주기") == {"broker"}  # 주기적인
+
+
+def test_table_of_contents_is_not_indexed(built):
+    _, index = built
+    # The toctree lists the pages' titles: only the pages themselves hold them.
+    assert pages(index, "첫째") == {"worker"}
+    assert pages(index, "둘째") == {"broker"}
+    assert "index" not in {page for term in index["terms"] for page in pages(index, term)}
+
+
 def test_search_page_finds_stems(built, tmp_path):
     out, _ = built
-    queries = ["워커", "브로커", "워커를", "브로커에서는", "릴레이를", "Celery를"]
+    queries = ["워커", "브로커", "워커를", "브로커에서는", "릴레이를", "Celery를", "타임아웃", "주기"]
     results = run_node(tmp_path, SEARCH_HARNESS, out, queries)
     assert [r["terms"] for r in results] == [
-        ["워커"], ["브로커"], ["워커"], ["브로커"], ["릴레이"], ["celeri"]
+        ["워커"], ["브로커"], ["워커"], ["브로커"], ["릴레이"], ["celeri"], ["시간제한"], ["주기"]
     ]
     assert [r["pages"] for r in results] == [
-        ["worker"], ["broker"], ["worker"], ["broker"], ["worker"], ["broker"]
+        ["worker"], ["broker"], ["worker"], ["broker"], ["worker"], ["broker"], ["worker"], ["broker"]
     ]
+
+
+def test_changed_terms_reindex_every_page(tmp_path):
+    """An incremental build after the term list changed does not keep the old index entries."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    write_project(src)
+    sphinx(src, out)
+    assert pages(read_index(out), "시간제한") == {"worker"}
+    written = (out / "broker.html").stat().st_mtime_ns
+    sphinx(src, out)
+    assert (out / "broker.html").stat().st_mtime_ns == written  # nothing changed: nothing is read again
+    (src / "terms.tsv").write_text(TERMS.replace("시간제한", "제한시간"), encoding="utf-8")
+    sphinx(src, out)
+    assert (out / "broker.html").stat().st_mtime_ns != written
+    index = read_index(out)
+    assert pages(index, "제한시간") == {"worker"}
+    assert pages(index, "시간제한") == set()
+
+
+# --- the guide's Korean site ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The guide, both languages, built once per session (shared with tests/test_site.py)."""
+    from test_site import build_site
+
+    return build_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def search(site, tmp_path_factory):
+    """Run queries on the Korean site's search: query -> {"terms", "pages"}."""
+    folder = tmp_path_factory.mktemp("search")
+
+    def run(queries):
+        return dict(zip(queries, run_node(folder, SEARCH_HARNESS, site / "ko", list(queries)), strict=True))
+
+    return run
+
+
+# query -> pages it must find (the first one at the top, where it says so).
+READER_QUERIES = {
+    "장고": {"setup", "first-steps", "overview", "tasks"},
+    "셀러리": {"setup", "first-steps", "overview", "tasks"},
+    "타임아웃": {"tasks", "running-workers", "results", "testing"},
+    "크론": {"periodic-tasks", "glossary"},
+    "비동기": {"tasks", "glossary", "results"},
+    "예약 작업": {"periodic-tasks", "overview", "first-steps"},
+    "연결이 끊김": {"troubleshooting"},
+    "시간 제한": {"tasks", "running-workers", "results", "testing"},
+    "시간제한": {"tasks", "running-workers", "results", "testing"},
+    "주기": {"periodic-tasks", "overview", "glossary"},
+}
+
+
+def test_reader_queries_find_their_pages(search):
+    found = search(READER_QUERIES)
+    for query, expected in READER_QUERIES.items():
+        assert expected <= set(found[query]["pages"]), (query, found[query])
+    # One query, however it is spaced or named.
+    assert found["시간 제한"]["pages"] == found["시간제한"]["pages"] == found["타임아웃"]["pages"]
+    # 시간제(서머타임), daylight saving time, is not a time limit.
+    assert "periodic-tasks" not in found["시간제한"]["pages"]
+    assert found["연결이 끊김"]["pages"][0] == "troubleshooting"
+    assert found["예약 작업"]["pages"].index("periodic-tasks") < found["예약 작업"]["pages"].index("overview")
+    # Two syllables find longer words: 주기적, 주기적인.
+    assert set(search(["주기적"])["주기적"]["pages"]) <= set(found["주기"]["pages"])
+
+
+def test_every_synonym_finds_pages(search, guide):
+    """Each synonym leads to pages that use its target."""
+    rules = json.loads((EXT / "korean_search_rules.json").read_text(encoding="utf-8"))
+    sources = [*rules["synonyms"], *rules["query_synonyms"], *rules["compounds"]]
+    found = search(sources)
+    assert not [source for source in sources if not found[source]["pages"]]
+
+
+def article_text(path):
+    """A page's article as text, without its tables of contents."""
+    text = path.read_text(encoding="utf-8")
+    article = text[text.index("<article"):text.index("</article>")]
+    article = re.sub(r'(?s)<div class="toctree-wrapper.*?</div>', " ", article)
+    return unescape(re.sub(r"<[^>]+>", " ", article))
+
+
+def test_home_page_table_of_contents_is_not_searched(site, search, guide):
+    """The home page lists the pages' titles; a word of a title finds it only if its own text has the word."""
+    index = read_index(site / "ko")
+    assert "브로커" in (site / "ko" / "index.html").read_text(encoding="utf-8")  # in the table of contents
+    home = {guide.stem(word) for word in guide.split(article_text(site / "ko" / "index.html"))}
+    words = {guide.stem(word) for title in index["alltitles"] for word in guide.tokens(title)}
+    words = sorted(word for word in words if re.fullmatch(r"[가-힣]{2,}", word)
+                   and not {guide.stem(w.lower()) for w in guide.split_query(word)} & home)
+    assert "브로커" in words and len(words) > 10, words
+    found = search(words)
+    assert not [word for word in words if "index" in found[word]["pages"]]
+
+
+def test_no_results_suggest_pages(site, tmp_path):
+    shown = run_node(tmp_path, PAGE_HARNESS, site / "ko", ["쿠버네티스헬름차트", "워커"])
+    nothing, something = shown
+    assert nothing["status"].startswith("검색어와 일치하는 페이지가 없습니다.")
+    assert nothing["after"][0] == {
+        "classes": ["search-suggestions"],
+        "links": [["glossary.html", "용어집"], ["troubleshooting.html", "문제 해결"]],
+    }
+    assert something["after"][0]["classes"] == ["search"]  # the results, and no suggestions
+    text = (site / "ko" / "_static" / "translations.js").read_text(encoding="utf-8")
+    assert "검색어와 일치하는 페이지가 없습니다. 낱말 수를 줄이거나" in text
+    assert "KOREAN_SEARCH" not in (site / "en" / "_static" / "language_data.js").read_text(encoding="utf-8")
