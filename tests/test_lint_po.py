@@ -610,8 +610,8 @@ def test_terms_must_follow_the_term_list(tmp_path, capsys):
         tmp_path,
         entry("Start the workers.", "일꾼들을 시작합니다.", 1),
         entry("Retries of a task", "태스크의 재시도", 3),
-        entry("Use `task_always_eager` and {term}`broker`.",
-              "`task_always_eager`와 {term}`중개자 <broker>`를 씁니다.", 5),
+        entry("Use `task_always_eager` and {term}`the server <broker>`.",
+              "`task_always_eager`와 {term}`중개 서버 <broker>`를 씁니다.", 5),
         entry("Start beat.", "비트를 시작합니다.", 7),
     )
     status, out = run(capsys, path)
@@ -637,6 +637,91 @@ def test_terms_accept_inflections_and_compounds(tmp_path, capsys):
     assert out == [f'{path}:{msgid_line(path, "Remove")}: [terms] '
                    "'periodic task' is '주기적 태스크' in the term list (locale/ko/terms.tsv) "
                    '(msgid: "Remove the periodic tasks.")']
+
+
+def test_terms_in_the_text_of_a_term_role_are_checked(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("Prefer {term}`idempotent` tasks.", "{term}`멱등인 <idempotent>` 태스크가 좋습니다.", 1),
+        entry("Send {term}`periodic tasks <periodic task>`.",
+              "{term}`주기적 태스크 <periodic task>`를 보냅니다.", 3),
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Prefer")}: [terms] '
+                   "'idempotent' is '멱등한' in the term list (locale/ko/terms.tsv) "
+                   '(msgid: "Prefer {term}`idempotent` tasks.")']
+
+
+def test_terms_accept_the_forms_of_an_adjective_in_han(tmp_path, capsys):
+    path = catalog(
+        tmp_path,
+        entry("An idempotent task", "멱등한 태스크", 1),
+        entry("The task is idempotent.", "이 태스크는 멱등합니다.", 3),
+        entry("Make it idempotent.", "멱등하게 만듭니다.", 5),
+        entry("idempotent", "멱등성 (idempotent)", 7),  # the noun, as the glossary has it
+        entry("Two idempotent tasks", "멱등인 태스크 두 개", 9),  # not a form of 멱등한
+    )
+    status, out = run(capsys, path)
+    assert status == 1
+    assert out == [f'{path}:{msgid_line(path, "Two")}: [terms] '
+                   "'idempotent' is '멱등한' in the term list (locale/ko/terms.tsv) "
+                   '(msgid: "Two idempotent tasks")']
+
+
+# --- same-code -------------------------------------------------------------------
+
+# A code block as a msgid, escaped for entry(), and the msgid as reports shorten it.
+CODE = r'import os\n\n# Read the settings.\nos.environ.setdefault(\"A\", \"b\")\n'
+CODE_KO = r'import os\n\n# 설정을 읽습니다.\nos.environ.setdefault(\"A\", \"b\")\n'
+CODE_OTHER = r'import os\n\n# 설정을 불러옵니다.\nos.environ.setdefault(\"A\", \"b\")\n'
+CODE_SHOWN = r'(msgid: "import os\n\n# Read the settings.\nos.environ.setdefault("A"…")'
+
+
+def test_same_code_translated_differently_names_both_catalogs(tmp_path, capsys):
+    setup = catalog(tmp_path, entry("Setup", "설정", 1), entry(CODE, CODE_KO, 3), name="setup")
+    catalog(tmp_path, entry(CODE, CODE_KO, 5), name="tasks")
+    upgrading = catalog(tmp_path, entry(CODE, CODE_OTHER, 7), name="upgrading")
+    status, out = run(capsys, "--skip", "wrapping", tmp_path / "locale")
+    assert status == 1
+    # The translation two catalogs share is the reference; the third is reported.
+    assert out == [f"{upgrading}:{msgid_line(upgrading, 'import os')}: [same-code] this code "
+                   f"block is translated differently in {setup}:{msgid_line(setup, 'import os')} "
+                   "(2 catalogs have that translation): the same code must read the same on every "
+                   "page, so make the msgstrs equal (line 3 of the block is '# 설정을 불러옵니다.' "
+                   f"here, '# 설정을 읽습니다.' there) {CODE_SHOWN}"]
+
+
+def test_same_code_is_checked_against_the_other_catalogs_of_one_file(tmp_path, capsys):
+    setup = catalog(tmp_path, entry(CODE, CODE_KO, 1), name="setup")
+    tasks = catalog(tmp_path, entry(CODE, CODE_OTHER, 1), name="tasks")
+    status, out = run(capsys, "--skip", "wrapping", tasks)  # still compared with setup.po
+    assert status == 1
+    assert len(out) == 1 and out[0].startswith(
+        f"{tasks}:{msgid_line(tasks, 'import os')}: [same-code] this code block is translated "
+        f"differently in {setup}:{msgid_line(setup, 'import os')}: "), out
+    # On a tie the first catalog is the reference, so setup.po itself has no report.
+    assert run(capsys, "--skip", "wrapping", setup) == (0, [])
+    assert run(capsys, "--skip", "wrapping", "--skip", "same-code", tasks) == (0, [])
+
+
+def test_code_translated_elsewhere_and_not_here_is_untranslated(tmp_path, capsys):
+    setup = catalog(tmp_path, entry(CODE, CODE_KO, 1), name="setup")
+    tasks = catalog(tmp_path, entry(CODE, "", 1), entry(r"x = 1\n", "", 3),
+                    entry(r"y = 2\n", "", 5), name="tasks")
+    catalog(tmp_path, entry(r"y = 2\n", r"y = 2\n", 1), name="other")  # no comment to copy
+    status, out = run(capsys, "--skip", "wrapping", tmp_path / "locale")
+    assert status == 1
+    assert out == [f"{tasks}:{msgid_line(tasks, 'import os')}: [untranslated] code block not "
+                   "translated yet, so this page shows its comments in English; "
+                   f"{setup}:{msgid_line(setup, 'import os')} translates the same code: copy "
+                   f"its msgstr {CODE_SHOWN}"]
+    assert run(capsys, "--skip", "wrapping", "--skip", "untranslated",
+               tmp_path / "locale") == (0, [])
+
+
+def test_real_catalogs_translate_each_code_block_the_same_way():
+    assert lint_po.lint([lint_po.CATALOGS], checks=("same-code",)) == []
 
 
 # --- make html -------------------------------------------------------------------

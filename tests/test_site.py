@@ -281,7 +281,7 @@ class Interface(HTMLParser):
 
 
 # Names that stay as they are in Korean text.
-NAMES = {"Celery", "Django", "Sphinx", "Furo", "JavaScript"}
+NAMES = {"Celery", "Django", "Python", "Sphinx", "Furo", "JavaScript"}
 
 
 def english_interface(path, language="ko"):

@@ -46,12 +46,21 @@ obsolete-catalog  a catalog whose page ``docs/<page>.md`` is gone (``sphinx.po``
                   without a catalog that its text belongs to, if any.
 missing-catalog   a page of ``docs/`` without a catalog, when PATH is a
                   directory (reported as ``docs/<page>.md:1``).
-terms             the msgid uses a term of ``locale/ko/terms.tsv`` in its prose
-                  (not in code, roles or link targets) and the msgstr lacks the
-                  agreed Korean term (or, for a term kept in English, the word),
-                  in any of its forms: followed by a particle, written with or
-                  without its inner spaces or with 의 between its parts, -적 as
-                  -적인 or -적으로.
+terms             the msgid uses a term of ``locale/ko/terms.tsv`` in its prose or
+                  in the text of a ``{term}`` role (not in code, other roles or
+                  link targets) and the msgstr lacks the agreed Korean term (or,
+                  for a term kept in English, the word), in any of its forms:
+                  followed by a particle, written with or without its inner
+                  spaces or with 의 between its parts, -적 as -적인 or -적으로,
+                  an adjective in -한 as its other -하다 forms (멱등하게, 멱등합니다)
+                  or its noun in -성 (멱등성); other forms (멱등인) are reported.
+same-code         a code block (the same msgid) is translated in more than one
+                  catalog, and the translations differ: the same included code
+                  must read the same on every page. Names both files and lines.
+                  Each catalog is compared with every catalog of its folder,
+                  also when only one file is checked. A code block translated
+                  elsewhere and left untranslated here is reported as
+                  ``untranslated``, with the translation to copy.
 wrapping          the file is not wrapped the way sphinx-intl writes it (Babel,
                   width 76, breaking at spaces only, so never inside a Hangul
                   word; GNU msgcat does break Hangul words and is not used).
@@ -66,7 +75,7 @@ untouched, and reported, if polib would read it differently afterwards.
 
 Code blocks are checked by ``tools/check_code_translations.py``, so the entry
 checks here skip an entry whose msgid contains a newline or starts with a
-doctest prompt ``>>> ``.
+doctest prompt ``>>> ``; only same-code compares them, across catalogs.
 Sphinx writes every prose message on one line (``extract_messages`` turns
 newlines, MyST's soft line breaks included, into spaces); only literal blocks
 keep theirs, and a MyST code fence always ends in one. The body of a one-line
@@ -706,10 +715,19 @@ def english_pattern(english: str) -> re.Pattern:
 
 def korean_pattern(korean: str) -> re.Pattern:
     """The Korean term as a sentence may inflect it: "기본 키" also as "기본키", "태스크 이름"
-    as "태스크의 이름", "주기적 태스크" as "주기적인 태스크"; any particle or ending may follow."""
-    words = [re.escape(word) + ("(?:인|으로)?" if word.endswith("적") else "")
-             for word in korean.split()]
-    return re.compile(r"\s*(?:의\s*)?".join(words), re.IGNORECASE)
+    as "태스크의 이름", "주기적 태스크" as "주기적인 태스크", "멱등한" as "멱등하게",
+    "멱등합니다" or "멱등성"; any particle or ending may follow."""
+    return re.compile(r"\s*(?:의\s*)?".join(map(korean_word, korean.split())), re.IGNORECASE)
+
+
+def korean_word(word: str) -> str:
+    if word.endswith("적"):  # 주기적: 주기적인, 주기적으로
+        return re.escape(word) + "(?:인|으로)?"
+    if len(word) > 1 and word.endswith("한") and HANGUL.match(word[-2]):
+        # An adjective in -하다, as a modifier: its other forms (멱등하다, 멱등하게,
+        # 멱등합니다, 멱등해서) and its noun in -성 (멱등성), not another word (멱등인).
+        return re.escape(word[:-1]) + "(?:한|하|합|해|했|성)"
+    return re.escape(word)
 
 
 def prose(text: str) -> str:
@@ -719,16 +737,116 @@ def prose(text: str) -> str:
                    for t in inline_tokens(text))
 
 
+def term_texts(text: str) -> list[str]:
+    """The text a reader sees of each {term} role: "periodic tasks" of
+    {term}`periodic tasks <periodic task>`, "worker" of {term}`worker`."""
+    texts = []
+    for token in inline_tokens(text):
+        if token.type == "myst_role" and token.meta["name"] == "term":
+            target = re.match(r"(?s)(.*?)\s*<[^<>]+>\s*$", token.content)
+            texts.append(target[1] if target else token.content)
+    return texts
+
+
 def check_terms(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
         if left_in_english(entry):
             continue  # the english check reports it
-        source = prose(entry.msgid)
+        source = " ".join([prose(entry.msgid), *term_texts(entry.msgid)])
         for english, korean, in_english, in_korean in terms():
             if in_english.search(source) and not in_korean.search(entry.msgstr):
                 yield Problem(cat.line(entry), "terms",
                               f"{english!r} is {korean!r} in the term list (locale/ko/terms.tsv)",
                               entry.msgid)
+
+
+# --- same-code -------------------------------------------------------------------
+
+
+@dataclass
+class Translation:
+    """A translated code block of one catalog."""
+
+    cat: Catalog
+    entry: polib.POEntry
+
+    @property
+    def where(self) -> str:
+        return f"{self.cat.shown}:{self.cat.line(self.entry)}"
+
+
+def code_translations(cats: list[Catalog]) -> dict[str, list[Translation]]:
+    """The translated (not fuzzy) code blocks of the catalogs, by msgid, in catalog order."""
+    found: dict[str, list[Translation]] = {}
+    for cat in cats:
+        for entry in cat.po or ():
+            if not entry.obsolete and is_code(entry) and entry.msgstr and not entry.fuzzy:
+                found.setdefault(entry.msgid, []).append(Translation(cat, entry))
+    return found
+
+
+def first_difference(here: str, there: str) -> str:
+    """Where two translations of a code block part: the first line that differs."""
+    for number, (a, b) in enumerate(zip_longest(here.split("\n"), there.split("\n")), 1):
+        if a != b:
+            return f"line {number} of the block is {shorten(a)} here, {shorten(b)} there"
+    return "the blocks differ"  # not reached: equal lines make equal blocks
+
+
+def shorten(line: str | None) -> str:
+    if line is None:
+        return "missing"
+    line = line.strip()
+    return repr(line[:50] + "…" if len(line) > 50 else line)
+
+
+def same_code(cats: list[Catalog], checked: list[Catalog]) -> dict[int, list[Problem]]:
+    """Reports for the checked catalogs (by id), comparing the code blocks of all `cats`.
+
+    Of a code block's differing translations, the one most catalogs share (the first
+    one on a tie) is the reference; each other one is reported, naming it.
+    """
+    translations = code_translations(cats)
+    wanted = {id(cat) for cat in checked}
+    reports: dict[int, list[Problem]] = {}
+    for msgid, found in translations.items():
+        counts = Counter(t.entry.msgstr for t in found)
+        if len(counts) > 1:
+            best = max(counts.values())
+            reference = next(t for t in found if counts[t.entry.msgstr] == best)
+            also = f" ({best} catalogs have that translation)" if best > 1 else ""
+            for t in found:
+                if t.entry.msgstr != reference.entry.msgstr and id(t.cat) in wanted:
+                    reports.setdefault(id(t.cat), []).append(Problem(
+                        t.cat.line(t.entry), "same-code",
+                        f"this code block is translated differently in {reference.where}"
+                        f"{also}: the same code must read the same on every page, so make "
+                        "the msgstrs equal (" + first_difference(t.entry.msgstr,
+                                                                reference.entry.msgstr) + ")",
+                        msgid))
+    for cat in checked:
+        for entry in cat.po or ():
+            if entry.obsolete or not is_code(entry) or entry.msgstr or entry.fuzzy:
+                continue
+            other = next((t for t in translations.get(entry.msgid, ())
+                          if t.entry.msgstr != entry.msgid), None)
+            if other is not None:
+                reports.setdefault(id(cat), []).append(Problem(
+                    cat.line(entry), "untranslated",
+                    f"code block not translated yet, so this page shows its comments in "
+                    f"English; {other.where} translates the same code: copy its msgstr",
+                    entry.msgid))
+    return reports
+
+
+def siblings(cats: list[Catalog]) -> list[Catalog]:
+    """The checked catalogs and the other catalogs of their folders, each read once."""
+    known = {cat.path.resolve(): cat for cat in cats}
+    for folder in dict.fromkeys(path.parent for path in list(known)):
+        for path in sorted(folder.glob("*.po")):
+            if path.resolve() not in known:
+                known[path.resolve()] = load(path)
+    return sorted(known.values(), key=lambda cat: str(cat.path.resolve()))
 
 
 # --- wrapping ------------------------------------------------------------------
@@ -853,7 +971,9 @@ CHECKS = {
 }
 # Checked once per LC_MESSAGES folder given (in a directory), not per catalog.
 FOLDER_CHECKS = {"missing-catalog": missing_catalogs}
-ALL_CHECKS = (*CHECKS, *FOLDER_CHECKS)
+# same-code is checked across catalogs: each checked catalog against the others of
+# its folder (see lint).
+ALL_CHECKS = (*CHECKS, "same-code", *FOLDER_CHECKS)
 
 
 def po_files(paths: list[Path]) -> list[Path]:
@@ -886,10 +1006,18 @@ def failed(name: str, exc: Exception) -> Problem:
 def lint(paths: list[Path], checks=ALL_CHECKS) -> list[str]:
     """Every problem of the catalogs, formatted, for the checks named."""
     reports = []
-    for path in po_files(paths):
-        cat = load(path)
+    cats = [load(path) for path in po_files(paths)]
+    cross: dict[int, list[Problem]] = {}
+    if "same-code" in checks or "untranslated" in checks:
+        try:
+            cross = same_code(siblings(cats), cats)
+        except Exception as exc:  # as in run_check
+            reports.append(failed("same-code", exc).format(
+                cats[0].shown if cats else show_path(CATALOGS)))
+    for cat in cats:
         problems = [problem for name in checks if name in CHECKS
                     for problem in run_check(name, cat)]
+        problems += [p for p in cross.get(id(cat), ()) if p.check in checks]
         reports += [p.format(cat.shown) for p in sorted(problems, key=lambda p: p.line)]
     for name in FOLDER_CHECKS:
         for folder in catalog_folders(paths) if name in checks else []:
