@@ -39,6 +39,8 @@ def results_table_problem():
         tables = connection.introspection.table_names()
     except Error as exc:
         return f"cannot open the database: {one_line(exc)} Is DATABASES (or DJANGO_DATABASE_URL) right?"
+    finally:
+        connection.close()  # the worker's main process runs no task: keep no connection
     if "django_celery_results_taskresult" not in tables:
         return "the results table does not exist: run `python manage.py migrate` first."
     return None
