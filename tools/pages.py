@@ -81,7 +81,9 @@ def included_text(page, argument, options):
     path = (DOCS / argument.lstrip("/")) if argument.startswith("/") else (page.parent / argument)
     path = path.resolve()
     reader_options = {k: v for k, v in options.items() if k in {"pyobject", "start-after", "end-before",
-                                                                 "start-at", "end-at", "dedent"}}
+                                                                 "start-at", "end-at"}}
+    if "dedent" in options:  # a number, or empty for "as much as the lines allow"
+        reader_options["dedent"] = int(options["dedent"]) if options["dedent"] else None
     text, _ = LiteralIncludeReader(path, reader_options, SimpleNamespace(source_encoding="utf-8")).read()
     return text, path
 

@@ -114,7 +114,52 @@ def ask_service_by_hand(self, failures):
 # running it died). The price is that such a task can run twice.
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def record_work(key):
+    # The key names the work: a second run finds its row and does nothing.
     # In your own model, make the field unique so the database refuses a copy.
     _, created = Widget.objects.get_or_create(name=f"work-{key}")
     return created  # False: an earlier run had already done the work
 # [end-reliable]
+
+
+# [start-thread-connections]
+import threading
+
+from celery import shared_task
+from django.db import connections
+
+
+def count_widgets_into(results):
+    try:
+        results.append(Widget.objects.count())
+    finally:
+        # This thread's connections are its own: Celery closes only those of
+        # the thread that runs the task. Close them when the work is done.
+        connections.close_all()
+
+
+@shared_task
+def count_widgets_in_a_thread():
+    results = []
+    thread = threading.Thread(target=count_widgets_into, args=(results,))
+    thread.start()
+    thread.join()
+    return results[0]
+# [end-thread-connections]
+
+
+# [start-async-orm]
+from asgiref.sync import async_to_sync
+from celery import shared_task
+
+
+async def count_widgets_async():
+    # Django's async ORM methods (acount, aget, ...) run the query in a thread.
+    return await Widget.objects.acount()
+
+
+@shared_task
+def count_widgets_from_async_code():
+    # Not asyncio.run(): with async_to_sync, the queries run in the task's own
+    # thread, on the connection that Celery closes after the task.
+    return async_to_sync(count_widgets_async)()
+# [end-async-orm]

@@ -148,17 +148,47 @@ else:
     )
 
 # [start-reliability]
+# [start-reliability-worker]
 # Each worker process reserves one message at a time: a long task does not
 # hold back messages an idle process could run, and a worker that dies holds
-# as few as possible (Redis gives them out again after the visibility
-# timeout below; the embedded broker loses them).
+# as few as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
-# Redis gives a message that was delivered but never acknowledged (its worker
-# died) to another worker after this many seconds. Keep it longer than your
-# longest task and any countdown or ETA, or such a task runs twice.
-if CELERY_BROKER_URL.startswith(("redis", "sentinel")):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_seconds("CELERY_VISIBILITY_TIMEOUT", 3600),
-    }
+# Celery 5.5 and later: a worker stopped with SIGQUIT, or with SIGTERM when
+# its environment sets REMAP_SIGTERM=SIGQUIT, lets running tasks go on for up
+# to this many seconds, then stops them and gives the messages of the tasks
+# acknowledged late back to the broker. Keep it well below the time your
+# service manager waits before it kills the worker.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
+# [end-reliability-worker]
+
+# Example only: the embedded broker's transport options (set above) are kept
+# aside; the visibility timeout below is an option of Redis.
+embedded_broker_options = CELERY_BROKER_TRANSPORT_OPTIONS if CELERY_BROKER_URL == "filesystem://" else None
+
+# [start-visibility-timeout]
+# Redis gives a message that was delivered but never acknowledged to a worker
+# again once it is this many seconds old. Keep it longer than your longest
+# task and your longest countdown or ETA, or such a task runs twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# [end-visibility-timeout]
+
+# Example only: the tests shorten both times through the environment.
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env_seconds(
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+)
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env_seconds(
+    "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT", CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT
+)
+if embedded_broker_options:
+    CELERY_BROKER_TRANSPORT_OPTIONS = embedded_broker_options
 # [end-reliability]
+
+# [start-sqlite-options]
+# SQLite lets one connection write at a time. Make each transaction take the
+# write lock as it begins (Django 5.1 and later): a transaction that reads and
+# then writes waits for the lock, up to OPTIONS["timeout"] seconds, instead of
+# failing at once with "database is locked" when a worker writes too.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+# [end-sqlite-options]
