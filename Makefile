@@ -4,7 +4,8 @@
 PYTHON      ?= $(shell command -v python3.11 || command -v python3)
 VENV        := .venv
 BIN         := $(VENV)/bin
-LANGUAGES   := en ko
+# The languages, from docs/languages.toml (the one list: conf.py, tools/ and the tests read it too).
+LANGUAGES   := $(shell $(PYTHON) -c 'import tomllib; print(*tomllib.load(open("docs/languages.toml", "rb")))')
 LANGUAGE    ?= en
 SOURCEDIR   := docs
 BUILDDIR    := _build
@@ -14,7 +15,7 @@ PYTEST_ARGS ?=
 LIVEHTML_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html livehtml gettext update-po format-po stat doctest lint test test-matrix bench clean
+.PHONY: help html offline livehtml gettext update-po format-po stat doctest lint test test-matrix bench clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [LANGUAGE=en|ko]"
@@ -37,14 +38,24 @@ $(BIN)/.installed: requirements/dev.txt requirements/docs.txt requirements/const
 CATALOG_CHECKS = $(BIN)/python -m tools.lint_po --skip untranslated --skip fuzzy --skip obsolete \
   --skip msgid --skip obsolete-catalog --skip missing-catalog --skip terms --skip wrapping --skip same-code
 
-html: $(BIN)/.installed ## Check the catalogs, then build both languages into _build/html/{en,ko}/
+# The site: each language, its offline copies (linked from its home page), then the files
+# at the top (index.html, robots.txt, sitemap.xml, 404.html), which need every language.
+html: $(BIN)/.installed ## Check the catalogs, then build the site into _build/html/: {en,ko}/, offline copies, root files
 	@$(CATALOG_CHECKS) || { echo "make html: fix the catalogs (reports above), then run it again"; exit 1; }
 	@for lang in $(LANGUAGES); do \
 	  echo "== $$lang"; \
 	  $(SPHINXBUILD) -q -b html -D language=$$lang $(SOURCEDIR) $(BUILDDIR)/html/$$lang \
 	    || { rm -rf $(BUILDDIR)/html/$$lang; exit 1; }; \
 	done
+	@$(MAKE) --no-print-directory offline
+	@$(BIN)/python -m tools.site_root $(BUILDDIR)/html
 	@echo "Open $(BUILDDIR)/html/index.html"
+
+offline: $(BIN)/.installed ## Build each language's EPUB and zipped HTML into _build/html/<language>/offline/
+	@for lang in $(LANGUAGES); do \
+	  echo "== $$lang: offline copies"; \
+	  $(BIN)/python -m tools.offline $$lang || exit 1; \
+	done
 
 livehtml: $(BIN)/.installed ## Serve one language and rebuild on change (LANGUAGE=ko)
 	$(BIN)/sphinx-autobuild -c . -D language=$(LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live/$(LANGUAGE) --port $(LIVEHTML_PORT) \

@@ -10,12 +10,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
+from languages import LANGUAGES  # noqa: E402 (docs/languages.toml, the one list of languages)
+
 # -- Project -----------------------------------------------------------------
 
 project = "Celery + Django"
 author = "The Celery + Django guide authors"
 copyright = "2026, " + author
 release = "2026.11"
+version = release  # EPUB needs one
 
 # -- General -----------------------------------------------------------------
 
@@ -25,13 +28,17 @@ extensions = [
     # Third-party
     "myst_parser",
     "sphinx_copybutton",
+    "notfound.extension",  # configured by site_files
     # This project's own (docs/_ext/)
     "doctest_worker",
     "example_archive",
     "interface_strings",
     "korean_search",
     "language_links",
+    "link_previews",
+    "offline_copies",
     "page_description",
+    "page_source",
     "site_files",
     "task_diagram",
     "tested_with",
@@ -73,6 +80,8 @@ html_static_path = ["docs/_static"]
 # Korean typography, scoped to :lang(ko): English pages are unchanged.
 # guide.css: the language switcher and the task diagram (docs/_ext/task_diagram.py).
 html_css_files = ["korean.css", "guide.css"]
+# guide.js: keyboard access to the drawers on narrow screens, Korean emphasis marks.
+html_js_files = ["guide.js"]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
@@ -82,11 +91,23 @@ html_favicon = "docs/_static/favicon.svg"
 # Read the Docs' ad and version menus: nothing is loaded from another host.
 html_sidebars = {"**": ["sidebar/brand.html", "sidebar/search.html", "language-switcher.html",
                         "sidebar/scroll-start.html", "sidebar/navigation.html", "sidebar/scroll-end.html"]}
+language_links_languages = {code: settings["name"] for code, settings in LANGUAGES.items()}
 # The published address of the folder holding en/ and ko/, for canonical,
-# hreflang and sitemap URLs: set GUIDE_BASE_URL when building for a real host.
-language_links_site_url = os.environ.get("GUIDE_BASE_URL", "https://celery-django.example.org/")
+# hreflang, sitemap and link-preview URLs: set GUIDE_BASE_URL when building for
+# a real host. Without it, those are left out (the build says so).
+language_links_site_url = os.environ.get("GUIDE_BASE_URL", "")
 # Read the Docs publishes each language as a project of its own, at this address.
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The repository, for each page's "Edit" and "Report a problem" links, e.g.
+# https://github.com/owner/repo: set GUIDE_REPOSITORY. Without it, no links.
+page_source_repository = os.environ.get("GUIDE_REPOSITORY", "")
+page_source_branch = "main"  # where edits go
+# Link previews (docs/_ext/link_previews.py, with sphinxext-opengraph): og:locale of each language.
+link_previews_locales = {code: settings["locale"] for code, settings in LANGUAGES.items()}
+# The offline copies' file name: tools/offline.py writes <name>.epub and <name>.zip
+# into each language's offline/ folder, and the home page links to them.
+site_files_offline_name = "celery-django-{language}"
+
 # The copy button copies commands without their prompts, and no output lines.
 copybutton_prompt_text = r"\$ |>>> |\.\.\. "
 copybutton_prompt_is_regexp = True
@@ -94,6 +115,13 @@ copybutton_prompt_is_regexp = True
 # The combinations of Python, Django and Celery that `make test-matrix` runs:
 # every page's footer and the home page's table list them.
 tested_with_matrix = str(ROOT / "requirements" / "matrix.toml")
+
+# -- EPUB (tools/offline.py) -------------------------------------------------
+
+# korean.css styles Furo's pages (html:lang(ko), <article>), which the EPUB
+# theme's pages are not, and epubcheck 4 cannot parse its :is() selectors.
+epub_css_files = [name for name in html_css_files if name != "korean.css"]
+epub_exclude_files = ["_static/korean.css"]
 
 # -- Doctest -----------------------------------------------------------------
 

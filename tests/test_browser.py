@@ -7,7 +7,10 @@ fails the test that made it.
 """
 import functools
 import http.server
+import json
 import re
+import shutil
+import subprocess
 import sys
 import threading
 from html import unescape
@@ -326,3 +329,337 @@ def test_diagram_has_a_narrow_layout(site, visit):
     v = visit()
     v.goto(f"en/{name}")
     assert v.page.is_visible("svg.task-diagram-wide") and not v.page.is_visible("svg.task-diagram-narrow")
+
+
+# --- the site root's 404 page, for hosts with one for the whole site (tools/site_root.py) ---------
+# The test server answers every missing address with it, as GitHub Pages and Netlify do.
+
+
+@pytest.mark.parametrize(("path", "locale", "heading", "offered"), [
+    ("ko/no-such-page.html", "en-US", "페이지를 찾을 수 없습니다", ["/en/no-such-page.html"]),
+    ("en/no-such-page.html", "ko-KR", "Page not found", ["/ko/no-such-page.html"]),
+    ("tasks.html", "ko-KR", "페이지를 찾을 수 없습니다", ["/ko/tasks.html", "/en/tasks.html"]),
+    ("tasks.html", "de-DE", "Page not found", ["/en/tasks.html", "/ko/tasks.html"]),
+])
+def test_root_404_speaks_the_readers_language_and_offers_the_page_elsewhere(visit, path, locale, heading,
+                                                                             offered):
+    """The address's language folder first, else the browser's language; the page under the
+    other languages' folders, or under each folder when the address has none."""
+    v = visit(locale=locale)
+    assert v.goto(path).status == 404
+    section = v.page.locator("section.not-found:visible")
+    assert section.locator("h1").text_content() == heading
+    assert v.page.title() == f"{heading} - Celery + Django"
+    links = section.locator(".not-found-elsewhere a").evaluate_all(
+        "links => links.map(a => new URL(a.href).pathname)")
+    assert links == offered
+    words = path.rsplit("/", 1)[-1].removesuffix(".html").replace("-", " ")
+    assert section.locator("input[name=q]").input_value() == words
+    assert [p for p in v.problems if not p.endswith("/" + path)] == []
+
+
+def test_root_404_leads_to_the_page_and_to_search(visit):
+    v = visit(locale="en-US")
+    v.goto("tasks.html")
+    v.page.click("section.not-found:visible .not-found-elsewhere a")
+    v.page.wait_for_url("**/en/tasks.html")
+    v.goto("ko/no-such-page.html")
+    v.page.locator("section.not-found:visible input[name=q]").press("Enter")
+    v.page.wait_for_url("**/ko/search.html?q=no+such+page")
+
+
+# --- the language switcher keeps the reader's place ----------------------------------------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+
+
+def test_switcher_keeps_the_section(visit):
+    v = visit(**DESKTOP)
+    v.goto("en/tasks.html#retrying")
+    v.page.click('nav.language-switcher a[hreflang="ko"]')
+    v.page.wait_for_url("**/ko/tasks.html#retrying")
+    v.page.wait_for_function("Math.abs(document.getElementById('retrying').getBoundingClientRect().top) < 100")
+    assert v.page.evaluate("scrollY") > 500
+    v.page.click('.toc-tree a[href="#chains-and-groups"]')  # the reader moves on
+    v.page.click('nav.language-switcher a[hreflang="en"]')
+    v.page.wait_for_url("**/en/tasks.html#chains-and-groups")
+
+
+def test_switcher_keeps_the_search_query_on_the_search_page_only(visit):
+    v = visit()
+    v.goto("en/tasks.html?q=retry")
+    assert v.page.get_attribute('nav.language-switcher a[hreflang="ko"]', "href").endswith("/ko/tasks.html")
+    v.goto("en/search.html?q=retry&check_keywords=yes&area=default")
+    v.page.click('nav.language-switcher a[hreflang="ko"]')
+    v.page.wait_for_url("**/ko/search.html?q=retry&check_keywords=yes&area=default")
+
+
+def test_phone_header_offers_the_other_language(visit):
+    v = visit(**PHONE)
+    v.goto("en/tasks.html#retrying")
+    assert not v.page.is_visible("nav.language-switcher")  # in the closed drawer
+    link = v.page.locator('.mobile-header a[hreflang="ko"]')
+    assert link.is_visible() and link.text_content() == "한국어"
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] >= 24
+    link.click()
+    v.page.wait_for_url("**/ko/tasks.html#retrying")
+    assert v.page.locator('.mobile-header a[hreflang="en"]').text_content() == "English"
+    v = visit(**DESKTOP)
+    v.goto("en/tasks.html")
+    assert not v.page.is_visible('.mobile-header a[hreflang="ko"]')
+
+
+# --- keyboard focus ------------------------------------------------------------------------------
+
+
+def outline(locator):
+    """The computed outline of an element: style and width in pixels."""
+    return locator.evaluate("e => [getComputedStyle(e).outlineStyle, parseFloat(getComputedStyle(e).outlineWidth)]")
+
+
+def tab_to(page, selector, limit=60):
+    """Press Tab until the focus is on an element matching ``selector``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return page.locator(":focus")
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_copy_button_shows_when_it_has_keyboard_focus(visit):
+    v = visit(**DESKTOP)
+    v.goto("en/first-steps.html")
+    button = v.page.locator("div.highlight-console button.copybtn").first
+    assert button.evaluate("b => getComputedStyle(b).opacity") == "0"  # hidden until hovered or focused
+    v.page.locator("div.highlight-console pre").first.focus()
+    v.page.keyboard.press("Tab")
+    assert button.evaluate("b => b === document.activeElement")
+    v.page.wait_for_function("getComputedStyle(document.activeElement).opacity === '1'")
+    style, width = outline(button)
+    assert style == "solid" and width >= 2
+
+
+def test_search_box_shows_focus(visit):
+    v = visit(**DESKTOP)
+    v.goto("en/index.html")
+    style, width = outline(tab_to(v.page, "input.sidebar-search"))
+    assert style == "solid" and width >= 2
+
+
+def tab_stops(page, limit=500):
+    """Every element Tab visits from the top of the page, once round."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate("""() => {
+            const e = document.activeElement;
+            if (e === document.body || e.dataset.tabSeen) return null;
+            e.dataset.tabSeen = "1";
+            const button = e.matches('.nav-overlay-icon .icon') ? 'menu'
+                : e.matches('.toc-overlay-icon .icon') ? 'toc' : '';
+            return {html: e.outerHTML.slice(0, 100), drawer: !!e.closest('.sidebar-drawer, .toc-drawer'), button};
+        }""")
+        if stop is None:
+            return stops
+        stops.append(stop)
+    pytest.fail(f"Tab went on for {limit} stops")
+
+
+def test_narrow_screen_drawers_work_from_the_keyboard(visit):
+    v = visit(**PHONE)
+    v.goto("en/tasks.html")
+    page = v.page
+    stops = tab_stops(page)
+    assert [s["button"] for s in stops if s["button"]] == ["menu", "toc"]
+    assert [s["html"] for s in stops if s["drawer"]] == []  # nothing in the closed drawers
+
+    for name, drawer, key in (("nav-overlay-icon", ".sidebar-drawer", "Enter"),
+                              ("toc-header-icon", ".toc-drawer", " ")):
+        button = page.locator(f".{name} .icon")
+        assert button.get_attribute("role") == "button" and button.get_attribute("aria-expanded") == "false"
+        assert button.get_attribute("aria-label")
+        button.focus()
+        page.keyboard.press(key)
+        assert button.get_attribute("aria-expanded") == "true"
+        assert page.evaluate("d => !!document.activeElement.closest(d)", drawer)  # focus moved into it
+        page.wait_for_function("d => { const r = document.querySelector(d).getBoundingClientRect();"
+                               " return r.left >= 0 && r.right <= innerWidth; }", arg=drawer)
+        page.keyboard.press("Escape")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert button.evaluate("b => b === document.activeElement")  # back where it was
+        page.wait_for_function("d => getComputedStyle(document.querySelector(d)).visibility === 'hidden'", arg=drawer)
+
+    page.click(".nav-overlay-icon")  # the mouse works as before
+    assert page.locator(".nav-overlay-icon .icon").get_attribute("aria-expanded") == "true"
+    assert page.is_visible(".sidebar-drawer nav.language-switcher")
+    assert not v.problems
+
+
+# --- axe-core on every page ------------------------------------------------------------------------
+
+AXE_VERSION = "4.14.1"
+AXE_DIR = ROOT / "_build" / "axe"  # git ignores _build/
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's script, installed by the machine's npm (never fetched by the pages)."""
+    package = AXE_DIR / "node_modules" / "axe-core" / "package.json"
+    if not (package.is_file() and json.loads(package.read_text())["version"] == AXE_VERSION):
+        npm = shutil.which("npm")
+        if npm is None:
+            missing("npm not found: the accessibility test installs axe-core with it (apt install npm)")
+        result = subprocess.run(
+            [npm, "install", "--prefix", str(AXE_DIR), "--no-save", "--no-audit", "--no-fund",
+             "--loglevel=error", f"axe-core@{AXE_VERSION}"], capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            missing(f"npm could not install axe-core {AXE_VERSION}: {result.stderr.strip()}")
+    return package.with_name("axe.min.js")
+
+
+VIEWS = {
+    "desktop-light": {**DESKTOP, "color_scheme": "light"},
+    "phone-dark": {**PHONE, "color_scheme": "dark"},
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_every_page_passes_axe(site, server, browser, axe_script, language, view):
+    """All of axe-core's rules (WCAG 2 A and AA, and its best practices), with no exceptions.
+
+    A plain context: test_every_page_loads_cleanly watches the requests, and
+    routing each one through Python would make this test half as slow again.
+    """
+    context = browser.new_context(**VIEWS[view])
+    try:
+        page = context.new_page()
+        found = {}
+        for path in sorted((site / language).glob("*.html")):
+            page.goto(f"{server}{language}/{path.name}")
+            page.add_script_tag(path=str(axe_script))
+            violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+            if violations:
+                found[path.name] = [f"{x['id']} ({x['help']}): {[n['target'] for n in x['nodes']]}"
+                                    for x in violations]
+        assert not found
+    finally:
+        context.close()
+
+
+# --- print ---------------------------------------------------------------------------------------
+
+
+def test_print_hides_the_skip_link(visit):
+    v = visit()
+    v.goto("en/tasks.html")
+    skip = v.page.locator(".skip-to-content")
+    assert skip.evaluate("e => getComputedStyle(e).display") != "none"
+    v.page.emulate_media(media="print")
+    assert skip.evaluate("e => getComputedStyle(e).display") == "none"
+
+
+# --- the home page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_home_page_is_a_landing_page(visit, language):
+    """Groups of links, each with a line of text, rather than the whole table of contents."""
+    v = visit(**DESKTOP)
+    v.goto(f"{language}/index.html")
+    page = v.page
+    # The content, that is; the footer below it is the same on every page.
+    assert page.evaluate("document.querySelector('article').getBoundingClientRect().bottom + scrollY") < 1500
+    assert page.eval_on_selector_all("article .toctree-wrapper a", "links => links.length") == 0  # :hidden:
+    groups = page.eval_on_selector_all("article > section > section", """sections => sections.map(s =>
+        [s.querySelector('h2').id, s.querySelectorAll('p a.reference.internal').length])""")
+    assert len([links for _, links in groups if links]) >= 4, groups
+    navigation = set(page.eval_on_selector_all(".sidebar-tree a.reference", "links => links.map(a => a.href)"))
+    linked = set(page.eval_on_selector_all("article a.reference.internal", "links => links.map(a => a.href)"))
+    assert navigation and not navigation - linked  # every page has its place on the home page
+
+
+# --- Korean typography ----------------------------------------------------------------------------
+
+
+def pages_with(site, language, pattern):
+    found = [p.name for p in sorted((site / language).glob("*.html"))
+             if re.search(pattern, p.read_text(encoding="utf-8"))]
+    assert found, f"no {language} page matches {pattern}"
+    return found
+
+
+@pytest.mark.parametrize("view", [PHONE, DESKTOP])
+def test_korean_table_code_keeps_identifiers_whole(site, visit, view):
+    v = visit(**view)
+    broken = {}
+    for name in pages_with(site, "ko", r"(?s)<table.*<code.*</table>"):
+        v.goto(f"ko/{name}")
+        found = v.page.eval_on_selector_all("article table code", """codes => codes
+            .filter(c => !/\\s/.test(c.textContent.trim()) && c.getClientRects().length > 1)
+            .map(c => c.textContent)""")
+        if found:
+            broken[name] = found
+    assert not broken
+
+
+def test_korean_emphasis_dots_are_on_hangul_only(visit):
+    v = visit()
+
+    def with_emphasis(route):
+        response = route.fetch()
+        body = re.sub(r"(<article[^>]*>)", r'\1<p id="emphasis"><em>Celery 워커</em></p>', response.text(), count=1)
+        route.fulfill(response=response, body=body)
+
+    v.context.route("**/first-steps.html", with_emphasis)
+    v.goto("ko/first-steps.html")
+    em = v.page.eval_on_selector("#emphasis em", """em => {
+        const latin = em.querySelector('.latin');
+        return {latin: latin && latin.textContent, latinMarks: latin && getComputedStyle(latin).textEmphasisStyle,
+                latinStyle: latin && getComputedStyle(latin).fontStyle, marks: getComputedStyle(em).textEmphasisStyle};
+    }""")
+    assert em["latin"] == "Celery" and em["latinMarks"] == "none" and em["latinStyle"] == "italic", em
+    assert "dot" in em["marks"], em  # 워커
+    v.goto("en/first-steps.html")  # English: italics, no marks
+    em = v.page.eval_on_selector("#emphasis em", "em => [getComputedStyle(em).textEmphasisStyle, "
+                                 "getComputedStyle(em).fontStyle, em.querySelectorAll('.latin').length]")
+    assert em == ["none", "italic", 0]
+
+
+def test_korean_on_this_page_list_is_readable(visit):
+    v = visit(**DESKTOP)
+    sizes = {}
+    for language in ("en", "ko"):
+        v.goto(f"{language}/tasks.html")
+        sizes[language] = v.page.eval_on_selector(
+            ".toc-tree a", "a => [getComputedStyle(a).fontSize, getComputedStyle(a).lineHeight].map(parseFloat)")
+    size, line = sizes["ko"]
+    assert size >= 14 and line / size >= 1.5, sizes
+    assert sizes["en"][0] == 12, sizes  # Furo's, unchanged
+
+
+KOREAN_MONOSPACE = {"D2Coding", "NanumGothicCoding", "Noto Sans Mono CJK KR", "GulimChe", "DotumChe"}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_korean_code_is_monospace_and_upright(site, visit, scheme):
+    name = pages_with(site, "ko", r'class="c1">#[^<]*[\uac00-\ud7a3]')[0]
+    v = visit(color_scheme=scheme)
+    found = {}
+    for language in ("en", "ko"):
+        v.goto(f"{language}/{name}")
+        found[language] = v.page.eval_on_selector("div.highlight pre", """pre => {
+            const comment = [...document.querySelectorAll('.highlight .c1')]
+                .find(c => /[\\uac00-\\ud7a3]/.test(c.textContent)) || document.querySelector('.highlight .c1');
+            return {fonts: getComputedStyle(pre).fontFamily.split(',').map(f => f.trim().replace(/"/g, '')),
+                    comment: getComputedStyle(comment).fontStyle};
+        }""")
+    ko, en = found["ko"], found["en"]
+    assert ko["fonts"][-1] == "monospace" and KOREAN_MONOSPACE & set(ko["fonts"]), ko
+    assert not {"Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans KR"} & set(ko["fonts"]), ko  # proportional
+    assert ko["comment"] == "normal", ko
+    assert not KOREAN_MONOSPACE & set(en["fonts"]), en  # English unchanged
+    if scheme == "dark":  # Furo's dark style has italic comments, its light one none
+        assert en["comment"] == "italic", en

@@ -1,14 +1,17 @@
 """The site builds in both languages with warnings as errors, and a mistake names its file and line."""
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from test_site import build_site
+import tools.offline as offline_copies
+from conftest import ROOT, missing
+from test_site import LANGUAGES, build_site
 
 SPHINX = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q"]
 
@@ -86,9 +89,54 @@ def test_included_code_is_the_examples_code(site):
     assert "config_from_object" in html and "autodiscover_tasks" in html
 
 
-def test_root_page_offers_both_languages():
-    text = (ROOT / "docs" / "_root" / "index.html").read_text()
+def test_root_page_offers_both_languages(site):
+    text = (site / "index.html").read_text()
     assert 'href="en/index.html"' in text and 'href="ko/index.html"' in text
+
+
+# --- offline copies (tools/offline.py) -----------------------------------------------------------
+
+EPUBCHECK = Path("/usr/share/java/epubcheck.jar")  # Debian's epubcheck
+
+
+@pytest.fixture(scope="module")
+def offline(tmp_path_factory):
+    """Both languages' offline copies, as `make offline` writes them (warnings are errors)."""
+    site = tmp_path_factory.mktemp("offline")
+    for language in LANGUAGES:
+        written = offline_copies.build(language, list(offline_copies.FORMATS), site / language / "offline",
+                                       site / "build" / language)
+        assert [p.name for p in written] == [f"celery-django-{language}.epub", f"celery-django-{language}.zip"]
+    return site
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_epub_passes_epubcheck(offline, language):
+    if not EPUBCHECK.is_file() or shutil.which("java") is None:
+        missing("epubcheck not found: install Debian's epubcheck (apt install epubcheck)")
+    epub = offline / language / "offline" / f"celery-django-{language}.epub"
+    result = subprocess.run(["java", "-jar", str(EPUBCHECK), str(epub)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr, result.stderr
+    with zipfile.ZipFile(epub) as book:
+        opf = book.read("content.opf").decode()
+        assert f"<dc:language>{language}</dc:language>" in opf
+        assert 'href="overview.xhtml" media-type="application/xhtml+xml" properties="svg"' in opf
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_zipped_html_is_one_page_with_its_files(offline, language):
+    name = f"celery-django-{language}"
+    with zipfile.ZipFile(offline / language / "offline" / f"{name}.zip") as archive:
+        files = archive.namelist()
+        page = archive.read(f"{name}/index.html").decode()
+    assert all(file.startswith(f"{name}/") for file in files)
+    assert [f for f in files if f.endswith(".html")] == [f"{name}/index.html"]
+    assert f'<html class="no-js" lang="{language}"' in page
+    for url in re.findall(r'(?:href|src)="(_static/[^"?#]+)', page):
+        assert f"{name}/{url}" in files, url
+    assert 'role="search"' not in page and "language-switcher" not in page  # no search page, one language
 
 
 def write(path: Path, text: str):
@@ -120,3 +168,14 @@ def test_fast_translation_gives_each_document_its_own_settings():
     first.settings.report_level = 5
     assert second.settings is not first.settings
     assert second.settings.report_level != 5
+
+
+def test_offline_copies_rebuild_after_a_configuration_change(offline, monkeypatch):
+    """A second build into the same folder, with another configuration, packs nothing stale
+    (Sphinx keeps the old .buildinfo as .buildinfo.bak, which the EPUB builder would pack)."""
+    monkeypatch.setenv("GUIDE_BASE_URL", "https://guide.example.org/")
+    build = offline / "build" / "en"
+    (build / "epub" / "stale.xhtml").write_text("<html/>")
+    [epub] = offline_copies.build("en", ["epub"], offline / "again", build)
+    with zipfile.ZipFile(epub) as book:
+        assert not {"stale.xhtml", ".buildinfo.bak"} & set(book.namelist())

@@ -1,17 +1,22 @@
 """The built site as files: metadata, links between languages, site files, interface strings.
 
-The site is built once per test session, both languages, into a scratch
-folder laid out as ``make html`` lays out ``_build/html``; tests/test_browser.py
-uses the same build.
+The site is built once per test session, both languages and the files at its
+top, into a scratch folder laid out as ``make html`` lays out ``_build/html``
+(without the offline copies: tests/test_build.py builds those), for a known
+address and repository; tests/test_browser.py uses the same build.
 """
+import json
 import os
 import re
+import runpy
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import parse_qs, unquote_plus, urlsplit
 
 import polib
 import pytest
@@ -20,22 +25,24 @@ from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
+import languages  # noqa: E402
 from interface_strings import translate_labels  # noqa: E402
 from language_links import language_roots, site_root  # noqa: E402
 from page_description import shorten  # noqa: E402
-from site_files import absolute_paths  # noqa: E402
 
-LANGUAGES = ("en", "ko")
-BASE = "https://celery-django.example.org/"  # conf.py's default GUIDE_BASE_URL
+LANGUAGES = languages.CODES  # docs/languages.toml
+
+BASE = "https://celery-django.example.org/"  # the site's address (GUIDE_BASE_URL) in these builds
+REPOSITORY = "https://github.com/example/celery-django"  # GUIDE_REPOSITORY
 GENERATED = {"search", "genindex", "404"}
 SPHINX = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def build_env(**overrides):
-    """The environment of a build, without the addresses a CI or Read the Docs would set."""
+    """The environment of a build, without the settings a CI or Read the Docs would set."""
     env = {k: v for k, v in os.environ.items()
-           if k != "GUIDE_BASE_URL" and not k.startswith("READTHEDOCS")}
+           if k not in ("GUIDE_BASE_URL", "GUIDE_REPOSITORY", "SOURCE_DATE_EPOCH") and not k.startswith("READTHEDOCS")}
     env.update(overrides)
     return env
 
@@ -51,9 +58,13 @@ def build_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.getbasetemp() / "site"
     done = site / ".built"
     if not done.exists():
+        env = build_env(GUIDE_BASE_URL=BASE, GUIDE_REPOSITORY=REPOSITORY)
         for language in LANGUAGES:
-            result = sphinx_build(ROOT / "docs", site / language, language)
+            result = sphinx_build(ROOT / "docs", site / language, language, env=env)
             assert result.returncode == 0, result.stderr
+        result = subprocess.run([sys.executable, "-m", "tools.site_root", str(site)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0 and not result.stdout, result.stdout + result.stderr
         done.touch()
     return site
 
@@ -161,6 +172,80 @@ def test_favicon(site):
     assert (site / "en" / icon["href"]).is_file()
 
 
+# --- link previews, page sources, offline copies ------------------------------------------------
+
+
+def metas(path):
+    return {m.get("property") or m.get("name"): m["content"] for m in parse(path).metas if m.get("content")}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_link_previews(site, language):
+    others = [languages.LANGUAGES[lang]["locale"] for lang in LANGUAGES if lang != language]
+    for docname in docnames():
+        path = site / language / f"{docname}.html"
+        found = metas(path)
+        assert found["og:description"] == found["description"], path.name
+        assert found["og:url"] == parse(path).link("canonical")[0]["href"] == f"{BASE}{language}/{docname}.html"
+        assert found["og:title"] and found["og:site_name"] == "Celery + Django"
+        assert found["og:locale"] == languages.LANGUAGES[language]["locale"]
+        assert [m["content"] for m in parse(path).metas if m.get("property") == "og:locale:alternate"] == others
+        assert found["twitter:card"] == "summary"
+        assert "og:image" not in found  # none to show, and nothing from another host
+    assert metas(site / "ko" / "first-steps.html")["og:locale"] == "ko_KR"
+
+
+def git_date(*paths):
+    result = subprocess.run(["git", "log", "-1", "--format=%cs", "--", *paths], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0 or not result.stdout.strip():
+        pytest.skip("not a Git checkout with history: the dates are the build's")
+    return result.stdout.strip()
+
+
+def page_source(path):
+    text = path.read_text(encoding="utf-8")
+    return text[text.index('<div class="page-source">'):].split("</div>", 1)[0]
+
+
+def test_footer_says_when_the_page_last_changed(site):
+    """From Git: the page's .md, and for a translation also its .po, whichever is newer."""
+    english = git_date("docs/first-steps.md")
+    korean = max(english, git_date("locale/ko/LC_MESSAGES/first-steps.po"))
+    assert f'Last changed on <time datetime="{english}">' in page_source(site / "en" / "first-steps.html")
+    assert f'마지막 수정: <time datetime="{korean}">' in page_source(site / "ko" / "first-steps.html")
+    year, month, day = korean.split("-")
+    assert f"{int(year)}년 {int(month)}월 {int(day)}일</time>" in page_source(site / "ko" / "first-steps.html")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_links_to_its_source_and_to_a_new_issue(site, language):
+    for docname in docnames():
+        section = Page(page_source(site / language / f"{docname}.html"))
+        edit, issue = (a["href"] for a in section.anchors)
+        catalog = f"locale/{language}/LC_MESSAGES/{docname}.po"  # a page not yet translated has none
+        source = catalog if (ROOT / catalog).is_file() else f"docs/{docname}.md"
+        assert edit == f"{REPOSITORY}/edit/main/{source}"
+        query = parse_qs(urlsplit(issue).query)
+        assert issue.startswith(f"{REPOSITORY}/issues/new?")
+        assert query["title"] == [f"[{language}] {docname}: "]
+        assert f"Page: {BASE}{language}/{docname}.html\nLanguage: {language}\n" in query["body"][0]
+        assert source in query["body"][0]
+    text = page_source(site / "ko" / "index.html")
+    assert ">이 번역 고치기</a>" in text and ">문제 알리기</a>" in text
+    assert "이 페이지에서 무엇이 잘못되었나요?" in unquote_plus(text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_home_page_links_to_the_offline_copies(site, language):
+    """The files tools/offline.py writes (tests/test_build.py checks them) under offline/."""
+    text = (site / language / "index.html").read_text(encoding="utf-8")
+    offline = text[text.index('<div class="offline-copies">'):].split("</div>", 1)[0]
+    assert [a["href"] for a in Page(offline).anchors] == [f"offline/celery-django-{language}.epub",
+                                                         f"offline/celery-django-{language}.zip"]
+    assert 'class="offline-copies"' not in (site / language / "first-steps.html").read_text(encoding="utf-8")
+
+
 # --- the language switcher --------------------------------------------------------------------
 
 
@@ -188,15 +273,63 @@ def test_switcher_has_an_accessible_name(site):
         assert f'<nav class="language-switcher" aria-label="{label}">' in text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_phone_header_switch_matches_the_sidebars(site, language):
+    """Furo's phone header has the other language's link too; on the search page it keeps the query."""
+    for path in html_pages(site, language):
+        anchors = [a for a in parse(path).anchors if a.get("data-guide-language")]
+        header = [{k: v for k, v in a.items() if k != "class"} for a in anchors
+                  if a.get("class") == "language-switch-header"]
+        sidebar = [a for a in anchors if "class" not in a]
+        assert header and header == sidebar, path.name  # the same links, attributes and all
+        assert all(("data-guide-query" in a) == (path.stem == "search") for a in anchors), path.name
+
+
+# --- accessibility markup ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_code_blocks_and_tables_take_keyboard_focus(site, language):
+    """They scroll sideways when wide, and a keyboard scrolls only what has focus."""
+    for path in html_pages(site, language):
+        text = path.read_text(encoding="utf-8")
+        assert '<div class="highlight"><pre>' not in text, path.name
+        assert '<div class="table-wrapper' not in text, path.name  # <div tabindex="0" class="table-wrapper
+    text = (site / language / "tasks.html").read_text(encoding="utf-8")
+    assert '<div class="highlight"><pre tabindex="0">' in text and '<div tabindex="0" class="table-wrapper' in text
+
+
+def test_landmarks_and_the_search_page_have_names(site):
+    names = {"en": ("Site navigation", "On this page", "Search this guide", "Search"),
+             "ko": ("사이트 탐색", "이 페이지의 내용", "이 안내서 검색", "검색")}
+    for language, (navigation, contents, search, heading) in names.items():
+        for path in html_pages(site, language):
+            text = path.read_text(encoding="utf-8")
+            assert f'<aside class="sidebar-drawer" aria-label="{navigation}">' in text, path.name
+            assert f'<aside aria-label="{contents}" class="toc-drawer' in text, path.name
+            assert f'<form aria-label="{search}" class="sidebar-search-container"' in text, path.name
+        assert f"<h1>{heading}</h1>" in (site / language / "search.html").read_text(encoding="utf-8")
+
+
 # --- site files ----------------------------------------------------------------------------------
 
 
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def test_sitemap_index_lists_each_languages_sitemap(site):
+    root = ET.parse(site / "sitemap.xml").getroot()
+    assert root.tag == f"{{{SITEMAP['s']}}}sitemapindex"
+    assert [loc.text for loc in root.findall("s:sitemap/s:loc", SITEMAP)] == [
+        f"{BASE}{lang}/sitemap.xml" for lang in LANGUAGES]
+
+
 def test_sitemap_lists_both_languages_with_alternates(site):
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    urls = ET.parse(site / "sitemap.xml").getroot().findall("s:url", ns)
+    ns = SITEMAP
+    urls = [url for lang in LANGUAGES for url in ET.parse(site / lang / "sitemap.xml").getroot().findall("s:url", ns)]
     locations = {u.find("s:loc", ns).text: u for u in urls}
     expected = {f"{BASE}{lang}/{doc}.html" for lang in LANGUAGES for doc in docnames()}
-    assert set(locations) == expected
+    assert set(locations) == expected and len(urls) == len(expected)
     for loc, url in locations.items():
         alternates = {a.get("hreflang"): a.get("href") for a in url.findall("x:link", ns)}
         doc = loc.rsplit("/", 1)[1]
@@ -218,17 +351,50 @@ def test_404_page_links_work_from_any_depth(site, where):
         assert url.startswith("/"), url
         assert (site / url.split("?")[0].split("#")[0].lstrip("/")).exists(), url
     text = (site / where).read_text(encoding="utf-8")
-    assert '<meta name="robots" content="noindex">' in text
+    assert '<meta name="robots" content="noindex" />' in text
     assert 'rel="canonical"' not in text
 
 
 def test_root_index(site):
     text = (site / "index.html").read_text(encoding="utf-8")
     assert "localStorage.getItem(\"guide-language\")" in text
+    assert f"var languages = {json.dumps(list(LANGUAGES))};" in text
     page = parse(site / "index.html")
+    assert page.link("canonical")[0]["href"] == BASE
     assert page.link("alternate", hreflang="ko")[0]["href"] == f"{BASE}ko/index.html"
     assert page.link("alternate", hreflang="x-default")[0]["href"] == BASE
-    assert {a["href"] for a in page.anchors} == {"en/index.html", "ko/index.html"}
+    assert [(a["href"], a["lang"]) for a in page.anchors] == [(f"{lang}/index.html", lang) for lang in LANGUAGES]
+
+
+def test_root_404_has_every_languages_message(site):
+    """For hosts with one 404 page: the first language's page, each language's message in it."""
+    text = (site / "404.html").read_text(encoding="utf-8")
+    sections = re.findall(r"<section( hidden)? class=\"not-found\" lang=\"(\w+)\"", text)
+    assert sections == [("", "en"), (" hidden", "ko")]
+    assert "페이지를 찾을 수 없습니다" in text and "Page not found" in text
+    for lang in LANGUAGES:
+        assert f'<form class="not-found-search" action="/{lang}/search.html"' in text
+
+
+def test_404_pages_are_sphinx_notfound_pages_with_a_prefix_per_language(site):
+    for lang in LANGUAGES:
+        text = (site / lang / "404.html").read_text(encoding="utf-8")
+        assert f'data-content_root="/{lang}/"' in text
+        assert f'href="/{lang}/_static/styles/furo.css' in text
+        [section] = re.findall(r'<section class="not-found".*?</section>', text, re.S)
+        assert f'lang="{lang}"' in section and 'data-site-root="/"' in section
+        assert '<input type="search" name="q"' in section
+
+
+def test_languages_come_from_one_list():
+    """docs/languages.toml: conf.py, the Makefile and the tests read the same list."""
+    made = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "print-languages"],
+                          input="print-languages:\n\t@echo $(LANGUAGES)\n", cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert made.stdout.split() == list(LANGUAGES), made.stderr
+    conf = runpy.run_path(str(ROOT / "conf.py"))
+    assert list(conf["language_links_languages"]) == list(LANGUAGES)
+    assert conf["link_previews_locales"] == {code: s["locale"] for code, s in languages.LANGUAGES.items()}
 
 
 # --- Korean interface --------------------------------------------------------------------------
@@ -281,7 +447,7 @@ class Interface(HTMLParser):
 
 
 # Names that stay as they are in Korean text.
-NAMES = {"Celery", "Django", "Python", "Sphinx", "Furo", "JavaScript"}
+NAMES = {"Celery", "Django", "Python", "Sphinx", "Furo", "JavaScript", "EPUB", "HTML"}
 
 
 def english_interface(path, language="ko"):
@@ -353,15 +519,6 @@ def test_language_urls_without_an_address_are_paths():
     assert site_root(config()) is None
 
 
-def test_absolute_paths():
-    markup = ('<link href="_static/a.css?v=1"><a href="../ko/index.html#x"></a><a href="#top"></a>'
-              '<img src="https://example.org/x.png"><html data-content_root="./"><form action="search.html">')
-    assert absolute_paths(markup, "/guide/en/") == (
-        '<link href="/guide/en/_static/a.css?v=1"><a href="/guide/ko/index.html#x"></a><a href="#top"></a>'
-        '<img src="https://example.org/x.png"><html data-content_root="/guide/en/">'
-        '<form action="/guide/en/search.html">')
-
-
 def test_shorten_cuts_at_a_space():
     assert shorten("짧은 문장입니다.", 160) == "짧은 문장입니다."
     text = "워커가 태스크를 실행합니다. " * 20
@@ -422,6 +579,7 @@ def small_project(tmp_path_factory):
     catalogs = root / "locale" / "ko" / "LC_MESSAGES"
     catalogs.mkdir(parents=True)
     (catalogs / "index.po").write_text(CATALOG, encoding="utf-8")
+    shutil.copy(ROOT / "locale" / "ko" / "LC_MESSAGES" / "sphinx.po", catalogs)  # the interface's strings
     return root
 
 
@@ -468,3 +626,38 @@ def test_read_the_docs_address_is_used(small_project):
     assert page.link("alternate", hreflang="en")[0]["href"] == "https://guide.readthedocs.io/en/latest/index.html"
     assert switcher_links(out / "index.html")["en"]["href"] == "../../en/latest/index.html"
     assert not (out.parent / "sitemap.xml").exists()  # Read the Docs serves its own
+    assert metas(out / "index.html")["og:url"] == "https://guide.readthedocs.io/ko/latest/index.html"
+    not_found = (out / "404.html").read_text(encoding="utf-8")
+    assert 'href="/ko/latest/_static/styles/furo.css' in not_found
+    assert switcher_links(out / "404.html")["en"]["href"] == "/en/latest/index.html"
+
+
+def test_read_the_docs_offers_its_own_downloads(small_project):
+    out = small_project / "rtd-downloads"
+    env = build_env(READTHEDOCS="True", READTHEDOCS_VERSION="stable",
+                    READTHEDOCS_CANONICAL_URL="https://guide.readthedocs.io/ko/stable/")
+    result = sphinx_build(small_project / "docs", out, "ko", "-D", f"locale_dirs={small_project / 'locale'}",
+                          env=env)
+    assert result.returncode == 0, result.stderr
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/_/downloads/ko/stable/epub/" download>EPUB</a>' in text
+    assert '<a href="/_/downloads/ko/stable/htmlzip/" download>HTML 압축 파일</a>' in text
+
+
+def test_without_an_address_or_repository_the_build_says_so_and_leaves_them_out(small_project):
+    """No placeholder host: no canonical, hreflang, og:url or sitemap; no edit or issue links."""
+    out = small_project / "unknown"
+    env = build_env(SOURCE_DATE_EPOCH="1700000000")  # the small project is outside Git: the build's date
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-b", "html", "-c", str(ROOT), "-D", "language=ko",
+         "-D", f"locale_dirs={small_project / 'locale'}", str(small_project / "docs"), str(out)],
+        capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert result.stdout.count("the site's address is unknown (set GUIDE_BASE_URL)") == 1
+    page = parse(out / "index.html")
+    assert not page.link("canonical") and not page.link("alternate")
+    assert "og:url" not in metas(out / "index.html") and metas(out / "index.html")["og:locale"] == "ko_KR"
+    assert not (out / "sitemap.xml").exists()
+    source = page_source(out / "index.html")
+    assert '마지막 수정: <time datetime="2023-11-14">2023년 11월 14일</time>' in source
+    assert "<a " not in source

@@ -23,6 +23,8 @@ from pathlib import Path
 from tools.processes import copy_example, example_env, manage, own_redis, running_worker
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from languages import CODES as LANGUAGES  # noqa: E402 (docs/languages.toml)
 
 ROUND_TRIPS = """
 import statistics, time, json, sys
@@ -76,7 +78,7 @@ def build_times():
         empty = Path(scratch) / "empty"
         empty.mkdir()
         (empty / "index.md").write_text("# Empty\n")
-        for language in ("en", "ko"):
+        for language in LANGUAGES:
             timings = {}
             for label, source in (("site", ROOT / "docs"), ("empty", empty)):
                 out = Path(scratch) / f"{label}-{language}"

@@ -40,7 +40,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "ko")
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from languages import CODES as LANGUAGES  # noqa: E402 (docs/languages.toml)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                     sphinx(project / "docs", site / language, language, project, env, fresh=True)
             else:
                 build_times(project, site, env)
+            # The files at the site's top (index.html, 404.html, ...), as `make html` writes them.
+            subprocess.run([sys.executable, "-m", "tools.site_root", str(site)], cwd=project, env=env, check=True,
+                           capture_output=True)
             if "turnaround" not in args.skip:
                 turnaround(project, site, env, args.rounds)
             if "bytes" not in args.skip:

@@ -9,6 +9,10 @@ The first paragraph is read from the page as built, so a translated page gets
 its translated paragraph. A page whose metadata already has a description
 (MyST front matter ``html_meta: {"description": ...}``) keeps it; a page
 without a paragraph (search, index, the 404 page) gets the home page's.
+
+The same text is the page's ``og:description``: it goes into the page's
+metadata (``context["meta"]``), where sphinxext-opengraph (see
+docs/_ext/link_previews.py) takes ``og:`` fields from, before it runs.
 """
 
 from __future__ import annotations
@@ -60,13 +64,14 @@ def shorten(text: str, length: int) -> str:
 def _describe(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
               doctree: nodes.document | None) -> None:
     if 'name="description"' in context.get("metatags", ""):
-        return
+        return  # the page's own (html_meta); og:description is then sphinxext-opengraph's
     text = first_paragraph(doctree) if doctree is not None else ""
     if not text:
         text = _home_description(app)
     if text:
         text = html.escape(shorten(text, app.config.page_description_length), quote=True)
-        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{text}">\n'
+        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{text}" />\n'
+        context["meta"] = {**(context.get("meta") or {}), "og:description": text}
 
 
 _home: dict[int, str] = {}  # per application: the home page's description
@@ -85,6 +90,6 @@ def _forget_home(app: Sphinx, builder: Any) -> None:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("page_description_length", 160, "html", types=[int])
-    app.connect("html-page-context", _describe)
+    app.connect("html-page-context", _describe, priority=400)  # before sphinxext-opengraph
     app.connect("write-started", _forget_home)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
