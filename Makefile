@@ -15,7 +15,7 @@ PYTEST_ARGS ?=
 LIVEHTML_PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help html offline livehtml gettext update-po format-po stat doctest lint test test-matrix bench clean
+.PHONY: help html offline livehtml gettext update-po format-po stat doctest lint test test-times test-matrix bench clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [LANGUAGE=en|ko]"
@@ -87,6 +87,9 @@ lint: $(BIN)/.installed ## Fast static checks: Python style, catalogs, page rule
 
 test: $(BIN)/.installed lint html doctest ## Everything: lint, both builds, doctests, pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-times: $(BIN)/.installed ## Run the test suite and print its 15 slowest tests
+	$(BIN)/python -m pytest -q --durations=15 $(PYTEST_ARGS)
 
 test-matrix: $(BIN)/.installed ## Run the example, doctests and page replays on each version combination
 	$(BIN)/nox --noxfile noxfile.py

@@ -39,8 +39,8 @@ from conftest import (
     shell,
 )
 
-TASKS = 1000
-KILL_AFTER = 300  # successes before the kill: it lands mid-run
+TASKS = 200  # enough to kill the worker mid-run with tasks on both sides of the kill
+KILL_AFTER = 60  # successes before the kill: it lands mid-run
 CONCURRENCY = 2
 IN_FLIGHT = CONCURRENCY * 1  # CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 VISIBILITY_TIMEOUT = 2  # seconds; 3600 by default, shortened so the test waits little
@@ -250,11 +250,11 @@ def test_a_killed_pool_process_gives_its_task_back(example, any_broker_env):
     """reject_on_worker_lost: only the processes running tasks die (out of memory, say)."""
     env = any_broker_env
     manage(example, "migrate", env=env)
-    shell(example, SEND.format(n=300), env=env)
-    expected = {f"work-{i}" for i in range(300)}
+    shell(example, SEND.format(n=100), env=env)
+    expected = {f"work-{i}" for i in range(100)}
 
     with worker(example, env, "worker.log") as (process, log):
-        in_flight = stop_mid_task(example, process, log, kill_pool_processes, after=100)
+        in_flight = stop_mid_task(example, process, log, kill_pool_processes, after=30)
         wait_until_settled([log], expected, lambda: False)
         assert process.poll() is None, "the worker died with its pool processes"
 
