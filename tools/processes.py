@@ -49,7 +49,8 @@ def copy_example(target):
     shutil.copytree(
         EXAMPLE,
         target,
-        ignore=shutil.ignore_patterns(".broker", ".cache", "db.sqlite3", "__pycache__", "celerybeat-schedule*"),
+        ignore=shutil.ignore_patterns(".broker", ".cache", "db.sqlite3", "test-db.sqlite3", "__pycache__",
+                                      "celerybeat-schedule*"),
     )
     return target
 

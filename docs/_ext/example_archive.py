@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 ARCHIVE = Path("_generated") / "celery-django-example.zip"
 TOP = "example"
 # What running the example leaves behind, by file or folder name at any depth.
-RUNTIME_NAMES = ("__pycache__", "*.pyc", "db.sqlite3*", ".broker", ".cache", "celerybeat-schedule*", "*.log")
+RUNTIME_NAMES = ("__pycache__", "*.pyc", "db.sqlite3*", "test-db.sqlite3*", ".broker", ".cache",
+                 "celerybeat-schedule*", "*.log")
 # collectstatic's output (STATIC_ROOT), at the top only: an app's own static/ is source.
 RUNTIME_TOP = ("static",)
 DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can store

@@ -192,3 +192,12 @@ if embedded_broker_options:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 # [end-sqlite-options]
+
+# [start-test-database]
+# Tests that run a worker in a thread (demoapp/tests.py) need SQLite's test
+# database in a file. The in-memory one locks whole tables between threads,
+# and a query that meets such a lock fails at once ("database table is
+# locked") instead of waiting for it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "test-db.sqlite3"}
+# [end-test-database]
