@@ -222,6 +222,68 @@ def test_soft_shutdown_gives_late_acknowledged_messages_back_at_once(example, re
     assert in_redis(client) == (0, 0)
 
 
+def test_warm_shutdown_killed_after_the_grace_period_waits_for_the_visibility_timeout(example, redis_env):
+    """Without REMAP_SIGTERM: SIGTERM waits for the task, the service manager kills the worker."""
+    env, client = redis_env
+    env = {**env, "CELERY_VISIBILITY_TIMEOUT": "8"}
+    look_every_second(example)
+    with worker(example, env, "stopped") as (process, stopped):
+        shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((60,), task_id='long')", env=env)
+        wait_until(lambda: count(stopped, "[long]: Napping"), "start", process=process, log=stopped)
+        process.send_signal(signal.SIGTERM)
+        with pytest.raises(subprocess.TimeoutExpired):  # a grace period of 3 s: the worker still waits
+            process.wait(timeout=3)
+        kill_group(process)
+    assert "Warm shutdown" in text(stopped)
+    assert in_redis(client) == (0, 1)
+    overdue_at = delivered_at(client) + 8
+    with worker(example, env, "next") as (process, following):
+        wait_until(lambda: count(following, "[long] received"), "redelivery", process=process, log=following)
+        assert time.time() >= overdue_at
+        kill_group(process)
+
+
+def test_soft_shutdown_waits_its_whole_timeout_while_a_task_runs(example, redis_env):
+    env, _ = redis_env
+    soft = {**env, "REMAP_SIGTERM": "SIGQUIT", "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT": "4"}
+    with worker(example, soft, "stopped") as (process, stopped):
+        shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((0.5,), task_id='short')", env=env)
+        wait_until(lambda: count(stopped, "[short]: Napping"), "start", process=process, log=stopped)
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        wait_until(lambda: count(stopped, *succeeded("short")), "success", process=process, log=stopped)
+        finished = time.monotonic() - signalled
+        process.wait(timeout=20)
+    stop_took = time.monotonic() - signalled
+    print(f"task done {finished:.1f} s after SIGTERM; worker gone after {stop_took:.1f} s")
+    assert finished < 2
+    assert stop_took >= 4
+
+
+def test_a_third_sigquit_ends_a_soft_shutdown_at_once(example, redis_env):
+    env, _ = redis_env
+    soft = {**env, "REMAP_SIGTERM": "SIGQUIT", "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT": "30"}
+    with worker(example, soft, "stopped") as (process, stopped):
+        shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((60,), task_id='long')", env=env)
+        wait_until(lambda: count(stopped, "[long]: Napping"), "start", process=process, log=stopped)
+        signalled = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        wait_until(lambda: count(stopped, "Initiating Soft Shutdown"), "soft shutdown", process=process, log=stopped)
+        process.send_signal(signal.SIGQUIT)
+        wait_until(lambda: count(stopped, "Waiting gracefully for cold shutdown to complete"), "second signal",
+                   process=process, log=stopped)
+        with pytest.raises(subprocess.TimeoutExpired):  # it still waits out the timeout
+            process.wait(timeout=2)
+        process.send_signal(signal.SIGQUIT)
+        process.wait(timeout=10)
+        try:  # the pool's processes, if the hard shutdown left any
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    print(f"worker gone {time.monotonic() - signalled:.1f} s after SIGTERM")
+    assert time.monotonic() - signalled < 20
+
+
 def test_warm_shutdown_gives_a_countdown_back_at_once(example, redis_env):
     env, client = redis_env
     with worker(example, env, "stopped") as (process, stopped):

@@ -5,7 +5,7 @@ are for development and need no server at all.
 """
 from pathlib import Path
 
-from proj.env import check_environment, env_broker_url, env_database, env_seconds, env_str
+from proj.env import check_environment, env_broker_url, env_count, env_database, env_seconds, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -148,19 +148,21 @@ else:
     )
 
 # [start-reliability]
-# [start-reliability-worker]
+# [start-prefetch]
 # Each worker process reserves one message at a time: a long task does not
 # hold back messages an idle process could run, and a worker that dies holds
 # as few as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# [end-prefetch]
 
+# [start-soft-shutdown]
 # Celery 5.5 and later: a worker stopped with SIGQUIT, or with SIGTERM when
-# its environment sets REMAP_SIGTERM=SIGQUIT, lets running tasks go on for up
-# to this many seconds, then stops them and gives the messages of the tasks
-# acknowledged late back to the broker. Keep it well below the time your
+# its environment sets REMAP_SIGTERM=SIGQUIT, lets running tasks go on for
+# this many seconds, then stops them and gives the messages of the tasks
+# acknowledged late back to the broker. Keep it a little below the time your
 # service manager waits before it kills the worker.
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 30
-# [end-reliability-worker]
+# [end-soft-shutdown]
 
 # Example only: the embedded broker's transport options (set above) are kept
 # aside; the visibility timeout below is an option of Redis.
@@ -201,3 +203,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "test-db.sqlite3"}
 # [end-test-database]
+
+# [start-statement-timeout]
+# PostgreSQL cancels a statement that runs for longer than this, waiting for
+# a lock included, and Django raises OperationalError. It applies to every
+# connection made with these settings: web requests, tasks and migrations.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=30s"
+# [end-statement-timeout]
+
+# [start-time-limits]
+# Every task gets these limits, in seconds, unless it sets its own. At the
+# soft limit, the task gets a SoftTimeLimitExceeded exception and can clean
+# up; at the hard limit, the worker kills the process running it and starts
+# a new one. Without them, a task stuck on a server that never answers holds
+# its worker process forever.
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+# [end-time-limits]
+
+# [start-worker-memory]
+# Replace a pool process with a new one once it has run this many tasks...
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+# ...or once its resident memory has reached this many KiB (here 500 MiB).
+# The worker checks after each task, so the task itself runs to its end.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 500 * 1024
+# [end-worker-memory]
+
+# Example only: the tests shorten the limits through the environment.
+CELERY_TASK_SOFT_TIME_LIMIT = env_seconds("CELERY_TASK_SOFT_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT)
+CELERY_TASK_TIME_LIMIT = env_seconds("CELERY_TASK_TIME_LIMIT", CELERY_TASK_TIME_LIMIT)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_count("CELERY_WORKER_MAX_TASKS_PER_CHILD", CELERY_WORKER_MAX_TASKS_PER_CHILD)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_count(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", CELERY_WORKER_MAX_MEMORY_PER_CHILD
+)
