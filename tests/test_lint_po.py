@@ -5,10 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import polib
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import write_po
+from babel.messages.pofile import PoFileError, unescape, write_po
 
 from tools import lint_po
 
@@ -40,8 +39,10 @@ def _run_from_the_root(monkeypatch):
 
 
 def entry(msgid, msgstr, line=1, flags=""):
-    """One entry as sphinx-intl writes it (strings short enough not to wrap)."""
-    flags = f"#, {flags}\n" if flags else ""
+    """One entry as sphinx-intl writes it (strings short enough not to wrap), with the format
+    flags Babel guesses from the msgid."""
+    flags = sorted({*filter(None, flags.split(", ")), *Message(unescape(f'"{msgid}"')).flags})
+    flags = f"#, {', '.join(flags)}\n" if flags else ""
     return f'#: ../../docs/page.md:{line}\n{flags}msgid "{msgid}"\nmsgstr "{msgstr}"\n'
 
 
@@ -59,8 +60,8 @@ def catalog(tmp_path, *entries, name="page", page=True):
 def page_text(path):
     """A page whose paragraphs are the catalog's current msgids, as if it was extracted from it."""
     try:
-        return "".join(f"{e.msgid}\n\n" for e in polib.pofile(str(path)) if not e.obsolete)
-    except OSError:  # a catalog broken on purpose
+        return "".join(f"{m.id}\n\n" for m in lint_po.read_catalog(path.read_text()) if m.id)
+    except PoFileError:  # a catalog broken on purpose
         return "# Page\n"
 
 
@@ -124,13 +125,17 @@ def test_syntax_ignores_format_flags_babel_guesses(tmp_path, capsys):
     assert run(capsys, path) == (0, [])
 
 
-def test_syntax_reports_polib_parse_error_with_its_line(tmp_path, capsys):
+@pytest.mark.parametrize("bad, by", [
+    ('msgtxt "x"', "Babel: Unknown or misformatted keyword"),  # Babel's parser stops here
+    ('msgstr "태스크" "x"', "msgfmt: "),  # Babel reads this one; msgfmt does not
+])
+def test_syntax_reports_a_parse_error_with_its_line(tmp_path, capsys, bad, by):
     path = catalog(tmp_path, entry("Install", "설치", 1),
-                   '#: ../../docs/page.md:3\nmsgid "Tasks"\nmsgstr "태스크" "x"\n')
+                   f'#: ../../docs/page.md:3\nmsgid "Tasks"\nmsgstr "태스크"\n\n{bad}\n')
     status, out = run(capsys, path)
     assert status == 1
-    found = reported(out, path, line_of(path, 'msgstr "태스크"'), "syntax")
-    assert any("polib" in r for r in found), out
+    found = reported(out, path, line_of(path, bad), "syntax")
+    assert any(f"[syntax] {by}" in r for r in found), out
 
 
 def test_syntax_without_msgfmt_says_what_to_install(tmp_path, capsys, monkeypatch):
@@ -503,9 +508,11 @@ msgstr ""
 
 
 def entries_of(path):
-    po = polib.pofile(str(path))
-    return [(e.msgid, e.msgstr, e.msgctxt, e.occurrences, e.flags, e.obsolete,
-             " ".join(e.tcomment.split()), " ".join(e.comment.split())) for e in po], po.metadata
+    po = lint_po.read_catalog(path.read_text(encoding="utf-8"))
+    return [(m.id, m.string, m.context, m.locations, sorted(m.flags), obsolete,
+             " ".join(" ".join(m.user_comments).split()), " ".join(" ".join(m.auto_comments).split()))
+            for obsolete, messages in ((False, po), (True, po.obsolete.values())) for m in messages
+            ], po.mime_headers
 
 
 def test_wrapping_reports_first_differing_line_and_format_fixes_it(tmp_path, capsys):
@@ -571,7 +578,7 @@ def test_format_leaves_alone_a_file_it_cannot_rewrap_losslessly(tmp_path, capsys
     path = catalog(tmp_path, note + entry("Install", "설치", 1))
     text = path.read_text(encoding="utf-8")
     status, out = run(capsys, "--format", path)
-    assert (status, out) == (1, [f"{path}: left alone: rewrapping would change what polib "
+    assert (status, out) == (1, [f"{path}: left alone: rewrapping would change what Babel "
                                  "reads from it"])
     assert path.read_text(encoding="utf-8") == text
 

@@ -13,8 +13,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import polib
 import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po, write_po
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "docs" / "_ext"))
@@ -120,20 +121,28 @@ def make_project(root: Path, code_msgstr: str, *, extensions=("myst_parser", "tr
     for n in range(extra_pages):
         (src / f"p{n}.md").write_text(f"# Page {n}\n\n```python\nx = {n}\n```\n")
 
-    po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=utf-8", "Language": "ko"}
+    po = Catalog(locale="ko")
     for msgid, msgstr, line in [
         ("Adding", "더하기", 1),
         ("The task adds two numbers:", "태스크는 두 수를 더합니다:", 3),
         (ADD_PY, code_msgstr, 5),
         (CONSOLE, "# 워커를 시작합니다\n" + CONSOLE, 11),
     ]:
-        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr,
-                                occurrences=[("../src/index.md", str(line))]))
+        po.add(msgid, msgstr, locations=[("../src/index.md", line)])
     po_path = root / "locale" / "ko" / "LC_MESSAGES" / "index.po"
     po_path.parent.mkdir(parents=True)
-    po.save(str(po_path))
+    save_po(po, po_path)
     return po_path
+
+
+def load_po(path: Path) -> Catalog:
+    with path.open("rb") as file:
+        return read_po(file)
+
+
+def save_po(po: Catalog, path: Path) -> None:
+    with path.open("wb") as file:
+        write_po(file, po)
 
 
 def build(root: Path, *args: str, builder: str = "html") -> subprocess.CompletedProcess:
@@ -214,24 +223,22 @@ def test_gettext_builder_still_extracts_code_blocks(tmp_path):
     assert (tmp_path / "locale" / "ko" / "LC_MESSAGES" / "index.mo").is_file()
     result = build(tmp_path, "-D", "language=en", builder="gettext")
     assert result.returncode == 0, result.stderr
-    pot = polib.pofile(str(tmp_path / "out-gettext" / "index.pot"))
-    assert {ADD_PY, CONSOLE} <= {entry.msgid for entry in pot}
+    pot = load_po(tmp_path / "out-gettext" / "index.pot")
+    assert {ADD_PY, CONSOLE} <= {message.id for message in pot}
 
 
 # -- tools/check_code_translations.py --------------------------------------------------
 
 def test_cli_reports_each_broken_entry(tmp_path, monkeypatch, capsys):
     po_path = make_project(tmp_path, KOREAN_ADD_PY.replace("return x + y", "return x * y"))
-    po = polib.pofile(str(po_path))
-    po.find(CONSOLE).msgstr = CONSOLE.replace("INFO", "DEBUG")
+    po = load_po(po_path)
+    po[CONSOLE].string = CONSOLE.replace("INFO", "DEBUG")
     beat = "$ celery -A proj beat\n"
-    po.append(polib.POEntry(msgid=beat, msgstr="# 비트\n" + beat, flags=["fuzzy"],
-                            occurrences=[("../src/index.md", "11")]))
-    po.append(polib.POEntry(msgid="x = 1\nprint(x)\n", msgstr="# 하나\nx = 1\nprint(x)\n",
-                            occurrences=[("../src/index.md", "20")]))
-    po.append(polib.POEntry(msgid="def sub(x, y):\n    return x - y\n",
-                            msgstr="# 빼기\ndef sub(x, y):\n    return x - y\n", obsolete=True))
-    po.save()
+    po.add(beat, "# 비트\n" + beat, flags=["fuzzy"], locations=[("../src/index.md", 11)])
+    po.add("x = 1\nprint(x)\n", "# 하나\nx = 1\nprint(x)\n", locations=[("../src/index.md", 20)])
+    sub = "def sub(x, y):\n    return x - y\n"
+    po.obsolete[sub] = Message(sub, "# 빼기\n" + sub)
+    save_po(po, po_path)
     monkeypatch.chdir(tmp_path)
 
     status = check_code_translations.main(["--srcdir", "src", "locale/ko/LC_MESSAGES"])
@@ -321,14 +328,12 @@ def test_cli_finds_the_code_blocks_sphinx_extracts(tmp_path):
         ```
         '''), encoding="utf-8")
     assert build(tmp_path, builder="gettext").returncode == 0
-    pot = polib.pofile(str(tmp_path / "out-gettext" / "index.pot"))
-    po = polib.POFile()
-    po.metadata = pot.metadata
-    for entry in pot:  # "translate" every entry to itself plus nothing
-        entry.msgstr = entry.msgid
-        po.append(entry)
+    po = load_po(tmp_path / "out-gettext" / "index.pot")
+    for message in po:  # "translate" every entry to itself plus nothing
+        if message.id:
+            message.string = message.id
     po_path = tmp_path / "locale" / "ko" / "LC_MESSAGES" / "index.po"
-    po.save(str(po_path))
+    save_po(po, po_path)
 
     blocks = check_code_translations.page_blocks(src / "index.md", src)
     assert len(blocks) == 9 and all(block.text for block in blocks)

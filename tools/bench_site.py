@@ -120,13 +120,18 @@ def build_times(project: Path, site: Path, env: dict) -> None:
 
 
 def turnaround(project: Path, site: Path, env: dict, rounds: int) -> None:
-    import polib
+    from babel.messages.pofile import read_po, write_po
+
+    def save(po, po_path):
+        with po_path.open("wb") as file:
+            write_po(file, po, width=76)
 
     catalogs = sorted((project / "locale" / "ko" / "LC_MESSAGES").glob("*.po"))
     for po_path in catalogs:
-        po = polib.pofile(str(po_path))
-        entry = next((e for e in po.translated_entries()
-                      if "\n" not in e.msgid and not e.msgid.startswith(">>>") and len(e.msgstr) > 10
+        with po_path.open("rb") as file:
+            po = read_po(file)
+        entry = next((m for m in po if isinstance(m.id, str) and m.id and not m.fuzzy
+                      and "\n" not in m.id and not m.id.startswith(">>>") and len(m.string) > 10
                       and (project / "docs" / (po_path.stem + ".md")).exists()), None)
         if entry:
             break
@@ -134,20 +139,20 @@ def turnaround(project: Path, site: Path, env: dict, rounds: int) -> None:
         print("\nTranslation turnaround: no translated catalog found")
         return
     page = site / "ko" / (po_path.stem + ".html")
-    original = entry.msgstr
+    original = entry.string
     times = []
     for round_ in range(rounds):
         marker = f"측정{round_}{os.getpid()}"
-        entry.msgstr = original + " " + marker
-        po.save(str(po_path))
+        entry.string = original + " " + marker
+        save(po, po_path)
         saved = time.perf_counter()
         sphinx(project / "docs", site / "ko", "ko", project, env, fresh=False)
         if marker not in page.read_text(encoding="utf-8"):
             print(f"\nTranslation turnaround: {marker} not in {page.name} after the rebuild")
             return
         times.append(time.perf_counter() - saved)
-    entry.msgstr = original
-    po.save(str(po_path))
+    entry.string = original
+    save(po, po_path)
     sphinx(project / "docs", site / "ko", "ko", project, env, fresh=False)
     print(f"\nTranslation turnaround, {po_path.name} -> ko/{page.name} ({rounds} rounds, s)")
     print(f"  median {statistics.median(times):.2f}, min {min(times):.2f}, max {max(times):.2f}")

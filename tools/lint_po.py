@@ -16,8 +16,8 @@ their own and no msgid). Exit status: 1 if anything was reported, else 0.
 Checks:
 
 syntax            the file is UTF-8 and its header says so; msgfmt (``--check``
-                  less its format-string check) and polib both read it;
-                  msgfmt's warnings are not reported.
+                  less its format-string check) and Babel's PO parser both
+                  read it; msgfmt's warnings are not reported.
 markup            msgid and msgstr have the same inline code, role names and
                   targets (``{term}`표시 텍스트 <target>``` may differ in its
                   text), link and image targets, substitutions, footnote
@@ -61,17 +61,22 @@ same-code         a code block (the same msgid) is translated in more than one
                   also when only one file is checked. A code block translated
                   elsewhere and left untranslated here is reported as
                   ``untranslated``, with the translation to copy.
-wrapping          the file is not wrapped the way sphinx-intl writes it (Babel,
-                  width 76, breaking at spaces only, so never inside a Hangul
-                  word; GNU msgcat does break Hangul words and is not used).
+wrapping          the file is not written the way sphinx-intl writes it: what
+                  Babel's ``read_po`` then ``write_po(width=76)`` make of it
+                  (wrapped at spaces only, so never inside a Hangul word; GNU
+                  msgcat does break Hangul words and is not used).
 
 A check that fails on an unforeseen input is reported as a problem of its
 own; the other checks and catalogs still run.
 
-``--format`` rewraps the catalogs in that style: it re-flows every string
-(``msgid``, ``msgstr``, ``msgctxt``, their ``#|``/``#~`` forms) and the
-comments Babel wraps, and leaves every other line alone. A file is left
-untouched, and reported, if polib would read it differently afterwards.
+``--format`` rewrites the catalogs in that style: Babel's ``read_po`` and
+``write_po(width=76)``, as ``sphinx-intl update`` does. Besides the wrapping,
+that puts the header's fields in Babel's order, sorts each entry's locations
+and adds the format flags Babel guesses (``python-format``); Babel keeps no
+``#|`` previous msgid (it becomes a ``# |`` comment). A file is left untouched,
+and reported, if it cannot be read, declares another charset than UTF-8, has
+two entries with one msgid (Babel would merge them), or if Babel would read it
+differently afterwards (a comment rewrapped at an em-dash ``--`` gains a space).
 
 Code blocks are checked by ``tools/check_code_translations.py``, so the entry
 checks here skip an entry whose msgid contains a newline or starts with a
@@ -88,6 +93,7 @@ import argparse
 import ast
 import difflib
 import functools
+import io
 import re
 import shutil
 import subprocess
@@ -99,9 +105,9 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 from pathlib import Path
 
-import polib
-from babel.messages.pofile import normalize, unescape
-from babel.util import TextWrapper
+from babel.messages.catalog import Catalog as BabelCatalog
+from babel.messages.catalog import Message
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = ROOT / "locale" / "ko" / "LC_MESSAGES"
@@ -112,6 +118,26 @@ WIDTH = 76  # what sphinx-intl passes to Babel's write_po
 TEXT_ROLES = {"abbr", "guilabel", "menuselection", "sub", "sup", "subscript", "superscript"}
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalog as the checks see it (from Babel's ``Message``)."""
+
+    msgid: str  # of a plural message, the singular
+    msgstr: str  # of a plural message "": the checks compare one text with one text
+    line: int  # the line of its msgid (``#~ msgid`` if obsolete)
+    fuzzy: bool = False
+    obsolete: bool = False
+    translated: bool = False  # every msgstr (each plural form) is filled in
+
+    @classmethod
+    def of(cls, message: Message, *, obsolete: bool = False) -> Entry:
+        plural = not isinstance(message.id, str)
+        strings = message.string if plural else (message.string,)
+        return cls(message.id[0] if plural else message.id,
+                   "" if plural else message.string or "", message.lineno,
+                   message.fuzzy, obsolete, all(strings))
+
+
 @dataclass
 class Catalog:
     """One .po file as read for the checks."""
@@ -119,12 +145,9 @@ class Catalog:
     path: Path
     shown: str
     text: str | None = None
-    po: polib.POFile | None = None
+    po: BabelCatalog | None = None
     error: tuple[int, str] | None = None  # (line, message) if it could not be read
-    msgid_lines: dict[int, int] = field(default_factory=dict)  # id(entry) -> line
-
-    def line(self, entry: polib.POEntry) -> int:
-        return self.msgid_lines.get(id(entry), entry.linenum)
+    entries: list[Entry] = field(default_factory=list)  # current ones, then obsolete ones
 
 
 @dataclass
@@ -156,19 +179,21 @@ def load(path: Path) -> Catalog:
         cat.error = (data[:exc.start].count(b"\n") + 1, not_utf8_message(data))
         return cat
     try:
-        cat.po = polib.pofile(cat.text)
-    except OSError as exc:
-        match = re.search(r"\(line (\d+)\):?\s*(.*)", str(exc))
-        cat.error = (int(match[1]), f"polib: {match[2] or 'syntax error'}") if match \
-            else (1, f"polib: {exc}")
+        cat.po = read_catalog(cat.text)
+    except PoFileError as exc:  # its lineno counts from 0, its message ends " on <lineno>"
+        cat.error = (exc.lineno + 1, f"Babel: {str(exc).rsplit(' on ', 1)[0]}")
         return cat
-    lines = cat.text.splitlines()
-    for entry in cat.po:
-        for number in range(entry.linenum, len(lines) + 1):
-            if re.match(r"(#~\s*)?msgid\s", lines[number - 1]):
-                cat.msgid_lines[id(entry)] = number
-                break
+    except Exception as exc:  # e.g. a header Babel cannot take (an unknown Language)
+        cat.error = (1, f"Babel: {type(exc).__name__}: {exc}")
+        return cat
+    cat.entries = [Entry.of(m) for m in cat.po if m.id]
+    cat.entries += [Entry.of(m, obsolete=True) for m in cat.po.obsolete.values()]
     return cat
+
+
+def read_catalog(text: str) -> BabelCatalog:
+    """The catalog as Babel reads it; a line it cannot read raises PoFileError."""
+    return read_po(text.splitlines(), abort_invalid=True)
 
 
 def not_utf8_message(data: bytes) -> str:
@@ -186,20 +211,19 @@ def show_path(path: Path) -> str:
         return str(path)
 
 
-def is_code(entry: polib.POEntry) -> bool:
+def is_code(entry: Entry) -> bool:
     """Whether the entry is a code block (see the module docstring)."""
     return "\n" in entry.msgid or entry.msgid.startswith(">>> ")
 
 
-def entries(cat: Catalog, *, obsolete: bool = False) -> Iterator[polib.POEntry]:
+def entries(cat: Catalog, *, obsolete: bool = False) -> Iterator[Entry]:
     """The catalog's prose entries: current ones, or the obsolete ones."""
-    if cat.po is not None:
-        for entry in cat.po:
-            if bool(entry.obsolete) == obsolete and not is_code(entry):
-                yield entry
+    for entry in cat.entries:
+        if entry.obsolete == obsolete and not is_code(entry):
+            yield entry
 
 
-def translated(cat: Catalog) -> Iterator[polib.POEntry]:
+def translated(cat: Catalog) -> Iterator[Entry]:
     for entry in entries(cat):
         if entry.msgstr and not entry.fuzzy:
             yield entry
@@ -334,7 +358,7 @@ def check_markup(cat: Catalog) -> Iterator[Problem]:
                 if adds := got - want:
                     parts.append("msgstr adds " + ", ".join(sorted(map(visible, adds.elements()))))
                 message = f"{kind}: " + "; ".join(parts)
-            yield Problem(cat.line(entry), "markup", message, entry.msgid)
+            yield Problem(entry.line, "markup", message, entry.msgid)
 
 
 # --- rendering ---------------------------------------------------------------
@@ -378,7 +402,7 @@ def literal_delimiters(text: str) -> list[Run]:
     return runs
 
 
-def stray_delimiters(entry: polib.POEntry) -> Counter:
+def stray_delimiters(entry: Entry) -> Counter:
     """The msgstr's literal runs that the msgid does not have too."""
     return (Counter(run.text for run in literal_delimiters(entry.msgstr))
             - Counter(run.text for run in literal_delimiters(entry.msgid)))
@@ -413,7 +437,7 @@ def check_rendering(cat: Catalog) -> Iterator[Problem]:
             of_kind = [run for run in runs if run.text[0] == kind]
             hint = asterisk_hint(of_kind) if kind == "*" and kind not in msgid_has \
                 else HINTS[kind]
-            yield Problem(cat.line(entry), "rendering",
+            yield Problem(entry.line, "rendering",
                           f'{shown} is printed as is in "…{of_kind[0].context}…": {hint}',
                           entry.msgid)
 
@@ -423,21 +447,21 @@ def check_rendering(cat: Catalog) -> Iterator[Problem]:
 
 def check_untranslated(cat: Catalog) -> Iterator[Problem]:
     for entry in entries(cat):
-        if not entry.fuzzy and not entry.translated():
-            yield Problem(cat.line(entry), "untranslated", "not translated yet", entry.msgid)
+        if not entry.fuzzy and not entry.translated:
+            yield Problem(entry.line, "untranslated", "not translated yet", entry.msgid)
 
 
 def check_fuzzy(cat: Catalog) -> Iterator[Problem]:
     for entry in entries(cat):
         if entry.fuzzy:
-            yield Problem(cat.line(entry), "fuzzy",
+            yield Problem(entry.line, "fuzzy",
                           "fuzzy: Sphinx shows the English until the msgstr is checked "
                           "and the fuzzy flag removed", entry.msgid)
 
 
 def check_obsolete(cat: Catalog) -> Iterator[Problem]:
     for entry in entries(cat, obsolete=True):
-        yield Problem(cat.line(entry), "obsolete",
+        yield Problem(entry.line, "obsolete",
                       "obsolete entry (#~): its text is gone from the page; reuse what "
                       "helps in the current entries, then delete it", entry.msgid)
 
@@ -447,7 +471,7 @@ WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 NOT_WORDS = re.compile(r"\w[/._]\w|^/|%\(")  # a path, a file or dotted name, a placeholder
 
 
-def left_in_english(entry: polib.POEntry) -> bool:
+def left_in_english(entry: Entry) -> bool:
     """Whether the msgstr has no Korean though the msgid is English prose.
 
     Prose is two words or more outside code, paths and the names the term list
@@ -474,7 +498,7 @@ def check_english(cat: Catalog) -> Iterator[Problem]:
         message = ("the msgstr is the msgid copied unchanged (a PO editor's \"copy source\"?): "
                    "translate it" if entry.msgstr == entry.msgid
                    else "the msgstr has no Korean: translate the English")
-        yield Problem(cat.line(entry), "english", message, entry.msgid)
+        yield Problem(entry.line, "english", message, entry.msgid)
 
 
 def code_lines(page: Path | None) -> set[str]:
@@ -511,7 +535,7 @@ def check_numbers(cat: Catalog) -> Iterator[Problem]:
         if adds := got - want - spelled:
             parts.append("msgstr adds " + ", ".join(sorted(adds)))
         if parts:
-            yield Problem(cat.line(entry), "numbers", "numbers: " + "; ".join(parts)
+            yield Problem(entry.line, "numbers", "numbers: " + "; ".join(parts)
                           + " (the Korean keeps every number of the English, unchanged)",
                           entry.msgid)
 
@@ -525,7 +549,7 @@ def check_notes(cat: Catalog) -> Iterator[Problem]:
         notes = set(NOTE.findall(prose(entry.msgstr))) - set(NOTE.findall(prose(entry.msgid)))
         if notes:
             shown = ", ".join(repr(note) for note in sorted(notes))
-            yield Problem(cat.line(entry), "notes",
+            yield Problem(entry.line, "notes",
                           f"a translator's note is left in the msgstr: {shown}, which the page "
                           "would show; remove it (a note for other translators goes in a "
                           "\"# \" comment line above the entry)", entry.msgid)
@@ -554,7 +578,7 @@ def check_block_syntax(cat: Catalog) -> Iterator[Problem]:
         if found and (source is None or source[1] != found[1]):
             mark, kind = found
             escaped = mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark
-            yield Problem(cat.line(entry), "block-syntax",
+            yield Problem(entry.line, "block-syntax",
                           f"the msgstr starts with {mark!r}, which makes it {kind}, but the "
                           "msgid does not start that way: start the msgstr with its text "
                           f"(or write `{escaped}` if the mark is meant)", entry.msgid)
@@ -614,7 +638,7 @@ def check_msgid(cat: Catalog) -> Iterator[Problem]:
     for entry in translated(cat):
         msgid = squeeze(entry.msgid)
         if msgid not in text:
-            yield Problem(cat.line(entry), "msgid", msgid_message(msgid, text, show_path(page)),
+            yield Problem(entry.line, "msgid", msgid_message(msgid, text, show_path(page)),
                           entry.msgid)
 
 
@@ -755,7 +779,7 @@ def check_terms(cat: Catalog) -> Iterator[Problem]:
         source = " ".join([prose(entry.msgid), *term_texts(entry.msgid)])
         for english, korean, in_english, in_korean in terms():
             if in_english.search(source) and not in_korean.search(entry.msgstr):
-                yield Problem(cat.line(entry), "terms",
+                yield Problem(entry.line, "terms",
                               f"{english!r} is {korean!r} in the term list (locale/ko/terms.tsv)",
                               entry.msgid)
 
@@ -768,18 +792,18 @@ class Translation:
     """A translated code block of one catalog."""
 
     cat: Catalog
-    entry: polib.POEntry
+    entry: Entry
 
     @property
     def where(self) -> str:
-        return f"{self.cat.shown}:{self.cat.line(self.entry)}"
+        return f"{self.cat.shown}:{self.entry.line}"
 
 
 def code_translations(cats: list[Catalog]) -> dict[str, list[Translation]]:
     """The translated (not fuzzy) code blocks of the catalogs, by msgid, in catalog order."""
     found: dict[str, list[Translation]] = {}
     for cat in cats:
-        for entry in cat.po or ():
+        for entry in cat.entries:
             if not entry.obsolete and is_code(entry) and entry.msgstr and not entry.fuzzy:
                 found.setdefault(entry.msgid, []).append(Translation(cat, entry))
     return found
@@ -818,21 +842,21 @@ def same_code(cats: list[Catalog], checked: list[Catalog]) -> dict[int, list[Pro
             for t in found:
                 if t.entry.msgstr != reference.entry.msgstr and id(t.cat) in wanted:
                     reports.setdefault(id(t.cat), []).append(Problem(
-                        t.cat.line(t.entry), "same-code",
+                        t.entry.line, "same-code",
                         f"this code block is translated differently in {reference.where}"
                         f"{also}: the same code must read the same on every page, so make "
                         "the msgstrs equal (" + first_difference(t.entry.msgstr,
                                                                 reference.entry.msgstr) + ")",
                         msgid))
     for cat in checked:
-        for entry in cat.po or ():
+        for entry in cat.entries:
             if entry.obsolete or not is_code(entry) or entry.msgstr or entry.fuzzy:
                 continue
             other = next((t for t in translations.get(entry.msgid, ())
                           if t.entry.msgstr != entry.msgid), None)
             if other is not None:
                 reports.setdefault(id(cat), []).append(Problem(
-                    cat.line(entry), "untranslated",
+                    entry.line, "untranslated",
                     f"code block not translated yet, so this page shows its comments in "
                     f"English; {other.where} translates the same code: copy its msgstr",
                     entry.msgid))
@@ -851,60 +875,24 @@ def siblings(cats: list[Catalog]) -> list[Catalog]:
 
 # --- wrapping ------------------------------------------------------------------
 
-FIELD = re.compile(r'(?P<prefix>#~\|?|#\|)?\s*'
-                   r'(?P<keyword>msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(?P<s>.*)"\s*$')
-CONTINUATION = re.compile(r'(?P<prefix>#~\|?|#\|)?\s*"(?P<s>.*)"\s*$')
-COMMENT_WRAPPER = TextWrapper(width=WIDTH, break_long_words=False)
-HEADER_WRAPPER = TextWrapper(width=WIDTH, subsequent_indent="# ", break_long_words=False)
+MSGID_LINE = re.compile(r"^(?:#~\s*)?msgid\s", re.MULTILINE)  # one per entry, header included
 
 
-def formatted(text: str) -> str:
-    """The catalog as Babel's write_po(width=76) would wrap it, nothing else changed."""
-    lines, out, header = text.splitlines(), [], True
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        i += 1
-        if match := FIELD.match(line):
-            header = False
-            raw = [match["s"]]
-            while i < len(lines) and (more := CONTINUATION.match(lines[i])) \
-                    and more["prefix"] == match["prefix"]:
-                raw.append(more["s"])
-                i += 1
-            out += format_field(match["prefix"] or "", match["keyword"], "".join(raw),
-                                lines[i - len(raw):i])
-        elif line.startswith("#:"):
-            locations = [line[2:].strip()]
-            while i < len(lines) and lines[i].startswith("#:"):
-                locations.append(lines[i][2:].strip())
-                i += 1
-            out += ["#: " + part for part in COMMENT_WRAPPER.wrap(" ".join(locations))]
-        elif header and (line == "#" or line.startswith("# ")):
-            out += HEADER_WRAPPER.wrap(line) or [line]
-        elif line.startswith(("# ", "#. ")):
-            mark = line[:line.index(" ")]
-            parts = COMMENT_WRAPPER.wrap(line[len(mark):].strip())
-            out += [f"{mark} {part}" for part in parts] if len(parts) > 1 else [line]
-        elif line or (out and out[-1]):
-            out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out) + "\n\n" if out else ""
+def utf8(po: BabelCatalog) -> bool:
+    return po.charset.lower() in ("utf-8", "utf8")
 
 
-def format_field(prefix: str, keyword: str, raw: str, original: list[str]) -> list[str]:
-    if any(c not in '\\"ntr' for c in re.findall(r"\\(.)", raw)):
-        return [line.rstrip() for line in original]  # an escape Babel does not read back
-    lead = prefix + " " if prefix else ""
-    value = unescape(f'"{raw}"')
-    return f"{lead}{keyword} {normalize(value, prefix=lead, width=WIDTH)}".split("\n")
+def formatted(po: BabelCatalog) -> str:
+    """The catalog as sphinx-intl writes it: Babel's write_po, width 76."""
+    out = io.BytesIO()
+    write_po(out, po, width=WIDTH)
+    return out.getvalue().decode(po.charset)
 
 
 def check_wrapping(cat: Catalog) -> Iterator[Problem]:
-    if cat.text is None or cat.po is None:
-        return
-    want = formatted(cat.text)
+    if cat.text is None or cat.po is None or not utf8(cat.po):
+        return  # the syntax check reports it
+    want = formatted(cat.po)
     if want == cat.text:
         return
     have_lines, want_lines = cat.text.split("\n"), want.split("\n")
@@ -917,36 +905,43 @@ def check_wrapping(cat: Catalog) -> Iterator[Problem]:
                       "sphinx-intl writes it: run make format-po")
         return
     yield Problem(number, "wrapping",
-                  f"not wrapped as sphinx-intl writes it (Babel, width {WIDTH}): run "
+                  f"not written as sphinx-intl writes it (Babel, width {WIDTH}): run "
                   f"`python -m tools.lint_po --format {cat.shown}` (line is {have!r}, "
                   f"should be {expected!r})")
 
 
-def signature(po: polib.POFile):
-    """Everything polib reads from a catalog, comments compared word by word."""
-    def words(text):
-        return " ".join((text or "").split())
+def signature(po: BabelCatalog):
+    """Everything Babel reads from a catalog, comments compared word by word."""
+    def words(lines):
+        return " ".join(" ".join(lines).split())
 
-    return (words(po.header), list(po.metadata.items()), bool(po.metadata_is_fuzzy), [
-        (e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
-         bool(e.obsolete), sorted(e.flags), e.occurrences, words(e.comment), words(e.tcomment),
-         e.previous_msgctxt, e.previous_msgid, e.previous_msgid_plural)
-        for e in po])
+    def message(m: Message):
+        return (m.context, m.id, m.string, sorted(m.flags), sorted(m.locations, key=str),
+                words(m.user_comments), words(m.auto_comments))
+
+    header = [line.lstrip("#") for line in po.header_comment.splitlines()]
+    return (words(header), po.mime_headers, po.fuzzy,
+            [message(m) for m in po], [message(m) for m in po.obsolete.values()])
 
 
 def format_file(cat: Catalog) -> tuple[bool, str]:
-    """Rewrap the file; return whether all went well, and what happened."""
+    """Rewrite the file as sphinx-intl would; return whether all went well, and what happened."""
     if cat.text is None or cat.po is None:
         return False, f"left alone: cannot be read ({cat.error[1] if cat.error else '?'})"
-    new = formatted(cat.text)
+    if not utf8(cat.po):
+        return False, f"left alone: its header declares charset={cat.po.charset}, not UTF-8"
+    new = formatted(cat.po)
     if new == cat.text:
         return True, ""
+    if len(MSGID_LINE.findall(new)) != len(MSGID_LINE.findall(cat.text)):
+        return False, ("left alone: two of its entries have the same msgid, and Babel would "
+                       "merge them (lint names them)")
     try:
-        same = signature(polib.pofile(new)) == signature(cat.po)
-    except OSError:
+        same = signature(read_catalog(new)) == signature(cat.po)
+    except PoFileError:
         same = False
     if not same:
-        return False, "left alone: rewrapping would change what polib reads from it"
+        return False, "left alone: rewrapping would change what Babel reads from it"
     cat.path.write_text(new, encoding="utf-8")
     return True, "rewrapped"
 
