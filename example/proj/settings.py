@@ -133,6 +133,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 # [end-celery-settings]
 
+# [start-task-routes]
+# Every task goes to the queue CELERY_TASK_DEFAULT_QUEUE names ("celery"
+# unless set), except the tasks named here. A worker takes its tasks from
+# the queues its -Q option names.
+CELERY_TASK_ROUTES = {
+    "demoapp.tasks.widget_report": {"queue": "reports"},
+}
+# [end-task-routes]
+
 # Example only: with CELERY_BROKER_URL unset, the example runs on its embedded
 # development broker (proj/broker.py), so that it needs no server at all.
 if env_str("CELERY_BROKER_URL"):
