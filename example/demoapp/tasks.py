@@ -163,3 +163,16 @@ def count_widgets_from_async_code():
     # thread, on the connection that Celery closes after the task.
     return async_to_sync(count_widgets_async)()
 # [end-async-orm]
+
+
+# [start-report-task]
+from celery import shared_task
+
+from demoapp.models import Widget
+
+
+@shared_task
+def widget_report():
+    # Stands for a slow task: proj/settings.py sends it to the "reports" queue.
+    return sorted(Widget.objects.values_list("name", flat=True))
+# [end-report-task]
