@@ -101,7 +101,8 @@ def language_roots(config: Config) -> dict[str, str]:
     current = current_language(config)
     base = config.html_baseurl
     if not base:
-        return {lang: "/" + config.language_links_path.format(language=lang) for lang in languages}
+        return {lang: "/" + config.language_links_path.format(language=lang)
+                for lang in dict.fromkeys([*languages, current])}  # current: even if not listed
     base = base if base.endswith("/") else base + "/"
     parts = urlsplit(base)
     segment = f"/{current}/"

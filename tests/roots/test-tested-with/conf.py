@@ -1,0 +1,4 @@
+from pathlib import Path
+
+extensions = ["myst_parser", "tested_with"]
+tested_with_matrix = str(Path(__file__).parent / "matrix.toml")
