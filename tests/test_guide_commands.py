@@ -31,6 +31,7 @@ BACKGROUND = {
 # Commands a container cannot run, each with the reason; nothing else is skipped.
 NOT_RUNNABLE = {
     "sudo systemctl": "systemd is not running in the test environment",
+    "docker compose": "no container runtime here: tests/test_containers.py runs the services' commands instead",
 }
 
 
