@@ -134,7 +134,9 @@ def _write_scripts(app: Sphinx) -> None:
     folder = Path(app.doctreedir) / "interface_strings"
     shutil.rmtree(folder, ignore_errors=True)  # nothing left from an earlier build
     folder.mkdir(parents=True)
-    # Sphinx links translations.js only when it has one for the language.
+    # Sphinx links translations.js only when it has one for the language. No public API names
+    # that file (Sphinx looks in locale_dirs, its own package and sys.prefix), so this asks the
+    # builder's own lookup; tests/test_extensions.py fails if that stops working.
     base = builder._get_translations_js() if hasattr(builder, "_get_translations_js") else None
     if base is not None:
         (folder / "translations.js").write_text(translations_js(app, base), encoding="utf-8")

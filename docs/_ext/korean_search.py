@@ -3,8 +3,6 @@
 Usage, in conf.py::
 
     extensions = [..., "korean_search"]
-    # Optional: words that only look like they end in a particle (glossary terms).
-    korean_search_protected_words = ["릴레이", "오버레이"]
     # Optional: the term list (English<TAB>Korean, as locale/ko/terms.tsv);
     # by default <locale_dir>/ko/terms.tsv of the first locale_dirs entry that has one.
     korean_search_terms = "locale/ko/terms.tsv"
@@ -64,8 +62,8 @@ def read_terms(path):
     return terms
 
 
-def load_rules(extra_protected=(), terms=None):
-    """The rules file's data, completed with the term list ``terms`` and ``extra_protected`` words.
+def load_rules(terms=None):
+    """The rules file's data, completed with the term list ``terms``.
 
     A synonym's target that is an English term of ``terms`` becomes its Korean
     term; the Korean terms of several Hangul words become compounds; the
@@ -83,7 +81,6 @@ def load_rules(extra_protected=(), terms=None):
         rules[name] = {source: terms.get(target, target) for source, target in rules[name].items()}
     rules["protected"] = sorted({
         *rules["protected"],
-        *extra_protected,
         *(compound.replace(" ", "") for compound in rules["compounds"]),
     })
     return rules
@@ -93,13 +90,12 @@ class SearchKorean(SearchLanguage):
     lang = "ko"
     language_name = "Korean"
     # Set on a subclass from the config values (see language_class()).
-    extra_protected = ()
     terms = {}
     suggestions = DEFAULT_SUGGESTIONS
 
     def __init__(self, options):
         super().__init__(options)
-        rules = self.rules = load_rules(self.extra_protected, self.terms)
+        rules = self.rules = load_rules(self.terms)
         hangul = rules["hangul"]
         self._words = re.compile(rf"[{hangul}]+|[^\W{hangul}]+")
         self._hangul_word = re.compile(rf"[{hangul}]+")
@@ -224,10 +220,9 @@ class SearchKorean(SearchLanguage):
         return word
 
 
-def language_class(protected=(), terms=None, suggestions=DEFAULT_SUGGESTIONS):
-    """A ``SearchKorean`` subclass with these protected words, term list and suggested pages."""
+def language_class(terms=None, suggestions=DEFAULT_SUGGESTIONS):
+    """A ``SearchKorean`` subclass with this term list and these suggested pages."""
     return type("SearchKorean", (SearchKorean,), {
-        "extra_protected": tuple(protected),
         "terms": dict(terms or {}),
         "suggestions": tuple(suggestions),
     })
@@ -252,12 +247,11 @@ def _register_with_config(app, config):
     # class carrying this project's words, replacing any earlier one.
     path = terms_file(app, config)
     terms = read_terms(path) if path else {}
-    app.add_search_language(language_class(
-        config.korean_search_protected_words, terms, config.korean_search_suggestions))
+    app.add_search_language(language_class(terms, config.korean_search_suggestions))
     # Every input of the index, so that a change re-reads every page (_outdated).
     digest = hashlib.sha256()
     for part in (RULES_FILE.read_bytes(), Path(__file__).read_bytes(),
-                 json.dumps([sorted(config.korean_search_protected_words), terms]).encode()):
+                 json.dumps(terms).encode()):
         digest.update(hashlib.sha256(part).digest())
     app.korean_search_digest = digest.hexdigest()
 
@@ -282,7 +276,6 @@ def _skip_tables_of_contents(app, doctree, docname):
 
 
 def setup(app):
-    app.add_config_value("korean_search_protected_words", [], "html", types=[list])
     app.add_config_value("korean_search_terms", "", "html", types=[str])
     app.add_config_value("korean_search_suggestions", list(DEFAULT_SUGGESTIONS), "html", types=[list])
     app.add_search_language(SearchKorean)

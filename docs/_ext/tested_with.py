@@ -21,8 +21,8 @@ COLUMNS = ("python", "Django", "celery", "kombu", "django-celery-results", "djan
 HEADINGS = ("Python", "Django", "Celery", "kombu", "django-celery-results", "django-celery-beat")
 
 
-def combinations(app):
-    return tomllib.loads(Path(app.config.tested_with_matrix).read_text(encoding="utf-8"))["combination"]
+def combinations(config):
+    return tomllib.loads(Path(config.tested_with_matrix).read_text(encoding="utf-8"))["combination"]
 
 
 class TestedVersions(SphinxDirective):
@@ -35,7 +35,7 @@ class TestedVersions(SphinxDirective):
         table += group
         group += [nodes.colspec(colwidth=1) for _ in COLUMNS]
         group += nodes.thead("", self.row(HEADINGS))
-        group += nodes.tbody("", *(self.row([c[name] for name in COLUMNS]) for c in combinations(self.env.app)))
+        group += nodes.tbody("", *(self.row([c[name] for name in COLUMNS]) for c in combinations(self.config)))
         return [table]
 
     @staticmethod
@@ -44,7 +44,7 @@ class TestedVersions(SphinxDirective):
 
 
 def add_to_context(app, pagename, templatename, context, doctree):
-    context["tested_with"] = combinations(app)
+    context["tested_with"] = combinations(app.config)
 
 
 def setup(app):

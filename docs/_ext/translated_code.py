@@ -8,8 +8,9 @@ text in reST ``::`` syntax and re-parses it with MyST, and the page shows
 ``::`` instead of the code (MyST-Parser issue 444).
 
 This transform runs just before ``Locale``. For each literal block with a
-translation in the page's catalog (the compiled one ``Locale`` reads; a
-fuzzy entry in the ``.po`` does not count) it checks the msgstr with
+translation in the page's catalog (the compiled one ``Locale`` reads: Sphinx
+compiles it without the fuzzy entries, unless
+``gettext_allow_fuzzy_translations`` asks for them) it checks the msgstr with
 :func:`code_compare.code_differs`:
 
 * same code up to comments: the block's text becomes the msgstr;
@@ -19,8 +20,9 @@ fuzzy entry in the ``.po`` does not count) it checks the msgstr with
   English code stays (under ``-W`` the build fails).
 
 Either way the block is marked not translatable, so ``Locale`` leaves it alone.
-Nothing happens for English, for the gettext builder (it must still extract
-code blocks), or when ``literal-block`` is not a gettext target.
+Nothing happens for English, for a builder that reads no catalogs (gettext:
+it must still extract code blocks), or when ``literal-block`` is not a gettext
+target.
 
 Usage, in ``conf.py`` (``docs/_ext`` on ``sys.path``)::
 
@@ -83,9 +85,6 @@ class TranslateCodeBlocks(SphinxTransform):
                 po_catalogs = [(p, _read_po(p)) for p in po_files if p.is_file()]
             path, entry = _find_entry(po_catalogs, msgid)
             node["translatable"] = False  # from here on, Locale must not touch it
-            if entry is not None and entry.fuzzy:
-                node["translated"] = False
-                continue
             problem = code_differs(msgid, msgstr, node.get("language"))
             if problem is None and _has_numbered_lines(node) and (
                     msgstr.count("\n") != msgid.count("\n")):
@@ -101,11 +100,9 @@ class TranslateCodeBlocks(SphinxTransform):
             node["translated"] = True
 
     def _enabled(self) -> bool:
-        builder = getattr(self.env, "_builder_cls", None)
         language = self.config.language or "en"
         return (
-            getattr(builder, "use_message_catalog", True)
-            and language.replace("-", "_").split("_")[0] != "en"
+            language.replace("-", "_").split("_")[0] != "en"
             and "literal-block" in self.config.gettext_additional_targets
         )
 
@@ -133,6 +130,12 @@ def _show_path(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
+def _add_transform(app: Sphinx) -> None:
+    # Only for a builder that reads the catalogs: the gettext builder must extract the English code.
+    if app.builder.use_message_catalog:
+        app.add_transform(TranslateCodeBlocks)
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
-    app.add_transform(TranslateCodeBlocks)
+    app.connect("builder-inited", _add_transform)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
