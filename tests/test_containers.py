@@ -12,6 +12,7 @@ The other tests read the files against what the page says about them.
 """
 import http.client
 import json
+import os
 import re
 import secrets
 import shlex
@@ -282,6 +283,35 @@ def test_worker_stops_on_sigterm_then_the_health_check_fails(stack):
     alone = run(inspect, stack.app, env)
     assert alone.returncode == 69
     assert alone.stderr.strip().splitlines()[-1] == "Error: No nodes replied within time constraint"
+
+
+def test_a_shell_in_between_keeps_sigterm_from_the_worker(stack):
+    """After the worker's own stop: the same command behind `sh -c`, the shell signalled as Docker would."""
+    env = stack.env["worker"]
+    command = ["sh", "-c", shlex.join(services()["worker"]["command"])]
+    with running(command, stack.app, env, log_name="../logs/worker-under-sh.log") as (shell_process, log):
+        children = Path(f"/proc/{shell_process.pid}/task/{shell_process.pid}/children").read_text().split()
+        assert len(children) == 1, "sh ran the worker as a child, not in its own place"
+        worker = int(children[0])
+        try:
+            shell_process.send_signal(signal.SIGTERM)
+            shell_process.wait(timeout=10)
+            # The shell is gone; the worker never heard of it, and still answers.
+            assert run(health_check("worker"), stack.app, env).returncode == 0
+            assert "shutdown" not in log.read_text()
+        finally:
+            os.kill(worker, signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while state(worker) not in ("", "Z") and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+
+def state(pid):
+    """A process's state letter (Z for a zombie), or "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
 
 
 def test_services_write_nothing_into_the_app_folder(stack):
