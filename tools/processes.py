@@ -102,6 +102,19 @@ def running_worker(example_dir, env=None, args=("-l", "INFO"), ready_timeout=30)
         yield log
 
 
+def child_processes(pid):
+    """The pids of a process's children, such as a prefork worker's pool processes (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has gone
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
 def celery(cwd, *args, env=None, timeout=60):
     """Run the ``celery`` command to its end; the finished process."""
     return subprocess.run([CELERY, *args], cwd=cwd, env=env or example_env(),

@@ -165,6 +165,63 @@ def count_widgets_from_async_code():
 # [end-async-orm]
 
 
+# [start-time-limits]
+import shutil
+import urllib.request
+from pathlib import Path
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
+
+
+def download(url, path, timeout):
+    """Save what the URL returns as path, or leave no file at all."""
+    partial = Path(f"{path}.part")
+    try:
+        # timeout= bounds each wait for the server, to connect and for each
+        # read, not the whole download.
+        with urllib.request.urlopen(url, timeout=timeout) as response, partial.open("wb") as file:
+            shutil.copyfileobj(response, file)
+        partial.replace(path)
+    finally:
+        # After an error, or SoftTimeLimitExceeded: no half-written file.
+        partial.unlink(missing_ok=True)
+
+
+# This task's own limits, instead of the global ones.
+@shared_task(soft_time_limit=60, time_limit=90)
+def download_all(urls, folder, timeout=10):
+    saved = []
+    for number, url in enumerate(urls):
+        path = Path(folder) / f"{number}.download"
+        try:
+            download(url, path, timeout)
+        except SoftTimeLimitExceeded:
+            # Out of time: stop here, and fail. Without this clause, the next
+            # one would catch it too, and the loop would go on.
+            logger.warning("Out of time after %d of %d downloads", len(saved), len(urls))
+            raise
+        except Exception:
+            # Anything else: log it, and go on with the next URL.
+            logger.exception("Could not download %s", url)
+        else:
+            saved.append(str(path))
+    return saved
+# [end-time-limits]
+
+
+# Example only: the tests of the memory limit (docs/limits.md) use this
+# stand-in for a task that needs a lot of memory for a moment, such as a big
+# query result, a file read whole or an image. It frees it as it returns.
+@shared_task
+def use_memory(megabytes):
+    data = bytearray(megabytes * 1024 * 1024)
+    return len(data)
+
+
 # [start-report-task]
 from celery import shared_task
 

@@ -54,6 +54,19 @@ def env_seconds(name, default):
     return seconds
 
 
+def env_count(name, default):
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count <= 0:
+        fail(f"{name} must be a positive whole number, not {value!r}.")
+    return count
+
+
 def env_broker_url(name, default):
     """A broker URL whose scheme kombu knows, with a port that is a number."""
     url = env_str(name, default)

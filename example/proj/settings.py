@@ -214,11 +214,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # [end-test-database]
 
 # [start-statement-timeout]
+import os
+
 # PostgreSQL cancels a statement that runs for longer than this, waiting for
 # a lock included, and Django raises OperationalError. It applies to every
 # connection made with these settings: web requests, tasks and migrations.
+# DJANGO_STATEMENT_TIMEOUT=0 turns it off, for a long migration say.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=30s"
+    statement_timeout = os.environ.get("DJANGO_STATEMENT_TIMEOUT", "30s")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={statement_timeout}"
 # [end-statement-timeout]
 
 # [start-time-limits]
