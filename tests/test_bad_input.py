@@ -9,6 +9,7 @@ the cause is fixed.
 import pytest
 
 from conftest import (
+    REDIS_PASSWORD,
     example_env,
     free_port,
     manage,
@@ -32,7 +33,9 @@ FIVE_DONE = str(sorted(("SUCCESS", str(i + i)) for i in range(5)))
 
 @pytest.mark.parametrize("url, expected", [
     ("localhost:6379", "Error: CELERY_BROKER_URL has an unknown scheme in 'localhost:6379': use redis://"),
-    ("reddis://localhost:6379/0", "Error: CELERY_BROKER_URL has an unknown scheme in 'reddis://localhost:6379/0'"),
+    ("reddis://localhost:6379/0", "Error: CELERY_BROKER_URL has an unknown scheme in 'reddis://localhost:6379/0': "
+                                  "use redis://, amqp:// or another scheme kombu knows, or unset it for the embedded "
+                                  "broker."),
     ("redis://localhost:notaport/0", "Error: CELERY_BROKER_URL has a bad host or port in "
                                      "'redis://localhost:notaport/0': the port is a number up to 65535."),
     ("redis://localhost:70000/0", "Error: CELERY_BROKER_URL has a bad host or port in 'redis://localhost:70000/0'"),
@@ -44,18 +47,21 @@ def test_malformed_broker_url(example, url, expected):
         assert one_error_line(result).startswith(expected)
 
 
-@pytest.mark.parametrize("url", [
-    "redis://127.0.0.1:{port}/0",  # nothing listens on that port
-    "amqp://guest:guest@127.0.0.1:{port}//",
-    "redis://no-such-host.invalid:6379/0",  # the name does not resolve
+@pytest.mark.parametrize("url, shown", [
+    # Nothing listens on that port. The password is masked: a promise of tests/test_security.py.
+    ("redis://:{password}@127.0.0.1:{port}/0", "redis://:****@127.0.0.1:{port}/0"),
+    ("amqp://guest:{password}@127.0.0.1:{port}//", "amqp://guest:****@127.0.0.1:{port}//"),
+    ("redis://127.0.0.1:{port}/0", "redis://:****@127.0.0.1:{port}/0"),  # as kombu shows it
+    ("redis://no-such-host.invalid:6379/0", "redis://:****@no-such-host.invalid:6379/0"),  # no such name
 ])
-def test_unreachable_broker(example, url):
-    url = url.format(port=free_port())
-    env = example_env(CELERY_BROKER_URL=url)
+def test_unreachable_broker(example, url, shown):
+    port = free_port()
+    env = example_env(CELERY_BROKER_URL=url.format(password=REDIS_PASSWORD, port=port))
     manage(example, "migrate", env=env)
     line = one_error_line(refused_worker(example, env))
-    assert line.startswith("Error: cannot reach the broker at ")
+    assert line.startswith(f"Error: cannot reach the broker at {shown.format(port=port)}: ")
     assert line.endswith("Is the server running, and is CELERY_BROKER_URL right?")
+    assert REDIS_PASSWORD not in line
 
 
 def test_unreachable_database(example):

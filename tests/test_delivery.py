@@ -35,7 +35,6 @@ from conftest import (
     example_env,
     manage,
     running,
-    running_worker,
     shell,
 )
 
@@ -294,18 +293,3 @@ def test_embedded_worker_stalls_when_an_idle_pool_process_is_killed(example):
     # Nothing was lost: a new worker runs the five tasks.
     with worker(example, env, "restarted.log") as (process, log):
         wait_for(lambda: text(log).count("succeeded") == 5, "5 successes", process, log, timeout=30)
-
-
-def test_readers_flow_on_postgresql(example, postgres_url):
-    env = example_env(DJANGO_DATABASE_URL=postgres_url)
-    manage(example, "migrate", env=env)
-    code = (
-        "from django.db import connection; from demoapp.tasks import add; "
-        "print(connection.vendor, add.delay(2, 3).get(timeout=10))"
-    )
-    with running_worker(example, env=env):
-        assert shell(example, code, env=env).split() == ["postgresql", "5"]
-    stored = shell(example, "from django_celery_results.models import TaskResult; "
-                   "r = TaskResult.objects.get(); print(r.task_name, r.status, r.result)", env=env)
-    assert stored.split() == ["demoapp.tasks.add", "SUCCESS", "5"]
-    assert not (example / "db.sqlite3").exists(), "the SQLite file was used after all"

@@ -35,6 +35,7 @@ def test_project_app_is_loaded_with_django(example):
 
 
 def test_worker_finds_the_apps_tasks(example):
+    # The answer also shows that remote control reaches a worker on the embedded broker.
     manage(example, "migrate")
     with running_worker(example):
         listed = celery(example, "-A", "proj", "inspect", "registered", "--timeout", "5")

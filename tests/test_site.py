@@ -26,7 +26,6 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 import languages  # noqa: E402
-from interface_strings import translate_labels  # noqa: E402
 from language_links import language_roots, site_root  # noqa: E402
 from page_description import shorten  # noqa: E402
 
@@ -528,10 +527,6 @@ def test_shorten_cuts_at_a_space():
     text = "워커가 태스크를 실행합니다. " * 20
     short = shorten(text, 60)
     assert len(short) <= 60 and short.endswith("…") and text.startswith(short[:-1])
-
-
-def test_translate_labels_leaves_unknown_text():
-    assert translate_labels('<button aria-label="No such message">') == '<button aria-label="No such message">'
 
 
 # --- Read the Docs and the task diagram: small builds with the site's conf.py -----------------
