@@ -8,17 +8,8 @@ the cause is fixed.
 
 import pytest
 
-from conftest import (
-    REDIS_PASSWORD,
-    example_env,
-    free_port,
-    manage,
-    one_error_line,
-    refused_worker,
-    running_worker,
-    shell,
-    wait_for_log,
-)
+from conftest import REDIS_PASSWORD, one_error_line, refused_worker
+from tools.processes import example_env, free_port, manage, running_worker, shell, wait_for_log
 
 QUEUE_FIVE = "from demoapp.tasks import add; print(' '.join(add.delay(i, i).id for i in range(5)))"
 STORED = """

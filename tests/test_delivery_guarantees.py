@@ -243,14 +243,23 @@ def test_warm_shutdown_killed_after_the_grace_period_waits_for_the_visibility_ti
         kill_group(process)
 
 
-def test_soft_shutdown_waits_its_whole_timeout_while_a_task_runs(example, redis_env):
+@contextmanager
+def soft_shutdown(example, redis_env, timeout, nap, task_id):
+    """A worker with a soft shutdown of ``timeout`` s, sent SIGTERM while it runs
+    ``late_nap(nap)`` as ``task_id``; yields (process, its log, when the signal went)."""
     env, _ = redis_env
-    soft = {**env, "REMAP_SIGTERM": "SIGQUIT", "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT": "4"}
+    soft = {**env, "REMAP_SIGTERM": "SIGQUIT", "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT": str(timeout)}
     with worker(example, soft, "stopped") as (process, stopped):
-        shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((0.5,), task_id='short')", env=env)
-        wait_until(lambda: count(stopped, "[short]: Napping"), "start", process=process, log=stopped)
+        shell(example, f"from demoapp.tasks import late_nap; late_nap.apply_async(({nap},), task_id={task_id!r})",
+              env=env)
+        wait_until(lambda: count(stopped, f"[{task_id}]: Napping"), "start", process=process, log=stopped)
         signalled = time.monotonic()
         process.send_signal(signal.SIGTERM)
+        yield process, stopped, signalled
+
+
+def test_soft_shutdown_waits_its_whole_timeout_while_a_task_runs(example, redis_env):
+    with soft_shutdown(example, redis_env, 4, 0.5, "short") as (process, stopped, signalled):
         wait_until(lambda: count(stopped, *succeeded("short")), "success", process=process, log=stopped)
         finished = time.monotonic() - signalled
         process.wait(timeout=20)
@@ -261,13 +270,7 @@ def test_soft_shutdown_waits_its_whole_timeout_while_a_task_runs(example, redis_
 
 
 def test_a_third_sigquit_ends_a_soft_shutdown_at_once(example, redis_env):
-    env, _ = redis_env
-    soft = {**env, "REMAP_SIGTERM": "SIGQUIT", "CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT": "30"}
-    with worker(example, soft, "stopped") as (process, stopped):
-        shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((60,), task_id='long')", env=env)
-        wait_until(lambda: count(stopped, "[long]: Napping"), "start", process=process, log=stopped)
-        signalled = time.monotonic()
-        process.send_signal(signal.SIGTERM)
+    with soft_shutdown(example, redis_env, 30, 60, "long") as (process, stopped, signalled):
         wait_until(lambda: count(stopped, "Initiating Soft Shutdown"), "soft shutdown", process=process, log=stopped)
         process.send_signal(signal.SIGQUIT)
         wait_until(lambda: count(stopped, "Waiting gracefully for cold shutdown to complete"), "second signal",

@@ -612,6 +612,12 @@ def test_real_catalogs_pass_syntax_markup_and_rendering():
 # --- terms -------------------------------------------------------------------
 
 
+def terms_report(path, msgid, english, korean):
+    """The terms check's report on the entry of ``msgid``, for the term ``english``."""
+    return (f'{path}:{msgid_line(path, msgid)}: [terms] {english!r} is {korean!r} in the term list '
+            f'(locale/ko/terms.tsv) (msgid: "{msgid}")')
+
+
 def test_terms_must_follow_the_term_list(tmp_path, capsys):
     path = catalog(
         tmp_path,
@@ -639,11 +645,7 @@ def test_terms_accept_inflections_and_compounds(tmp_path, capsys):
         entry("The task name", "태스크의 이름", 7),  # 의 between the parts
         entry("Remove the periodic tasks.", "반복 태스크를 지웁니다.", 9),  # a different term
     )
-    status, out = run(capsys, path)
-    assert status == 1
-    assert out == [f'{path}:{msgid_line(path, "Remove")}: [terms] '
-                   "'periodic task' is '주기적 태스크' in the term list (locale/ko/terms.tsv) "
-                   '(msgid: "Remove the periodic tasks.")']
+    assert run(capsys, path) == (1, [terms_report(path, "Remove the periodic tasks.", "periodic task", "주기적 태스크")])
 
 
 def test_terms_in_the_text_of_a_term_role_are_checked(tmp_path, capsys):
@@ -653,11 +655,7 @@ def test_terms_in_the_text_of_a_term_role_are_checked(tmp_path, capsys):
         entry("Send {term}`periodic tasks <periodic task>`.",
               "{term}`주기적 태스크 <periodic task>`를 보냅니다.", 3),
     )
-    status, out = run(capsys, path)
-    assert status == 1
-    assert out == [f'{path}:{msgid_line(path, "Prefer")}: [terms] '
-                   "'idempotent' is '멱등한' in the term list (locale/ko/terms.tsv) "
-                   '(msgid: "Prefer {term}`idempotent` tasks.")']
+    assert run(capsys, path) == (1, [terms_report(path, "Prefer {term}`idempotent` tasks.", "idempotent", "멱등한")])
 
 
 def test_terms_accept_the_forms_of_an_adjective_in_han(tmp_path, capsys):
@@ -669,11 +667,7 @@ def test_terms_accept_the_forms_of_an_adjective_in_han(tmp_path, capsys):
         entry("idempotent", "멱등성 (idempotent)", 7),  # the noun, as the glossary has it
         entry("Two idempotent tasks", "멱등인 태스크 두 개", 9),  # not a form of 멱등한
     )
-    status, out = run(capsys, path)
-    assert status == 1
-    assert out == [f'{path}:{msgid_line(path, "Two")}: [terms] '
-                   "'idempotent' is '멱등한' in the term list (locale/ko/terms.tsv) "
-                   '(msgid: "Two idempotent tasks")']
+    assert run(capsys, path) == (1, [terms_report(path, "Two idempotent tasks", "idempotent", "멱등한")])
 
 
 # --- same-code -------------------------------------------------------------------

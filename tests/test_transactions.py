@@ -76,27 +76,30 @@ def test_task_sent_inside_the_transaction_misses_the_row(example, cache_env):
     assert "DoesNotExist('Widget matching query does not exist.')" in log.read_text()
 
 
+def run_until_logged(example, env, code, line):
+    """Run ``code`` in Django's shell while a worker runs, until the worker logs ``line``:
+    the shell's output and the worker's log."""
+    with running_worker(example, env=env) as log:
+        output = shell(example, code, env=env)
+        wait_for_log(log, line, timeout=10)
+    return output, log.read_text()
+
+
 def test_task_sent_on_commit_finds_the_row(example, cache_env):
-    with running_worker(example, env=cache_env) as log:
-        output = shell(example, ON_COMMIT, env=cache_env)
-        # delay_on_commit() gives no result handle, but its task runs too.
-        wait_for_log(log, "New widget: late", timeout=10)
+    # delay_on_commit() gives no result handle, but its task runs too.
+    output, log = run_until_logged(example, cache_env, ON_COMMIT, "New widget: late")
     assert output.splitlines() == ["None", "announced late"]
-    assert "DoesNotExist" not in log.read_text()
+    assert "DoesNotExist" not in log
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(example, cache_env):
-    with running_worker(example, env=cache_env) as log:
-        shell(example, ROLLBACK, env=cache_env)
-        # The task sent after the rollback arrives; the one inside it never does.
-        wait_for_log(log, "raised unexpected: DoesNotExist", timeout=10)
-    assert log.read_text().count("announce_widget[") == 2  # received, and failed: one task
-    assert "rolled-back" not in log.read_text()
+    # The task sent after the rollback arrives; the one inside it never does.
+    _, log = run_until_logged(example, cache_env, ROLLBACK, "raised unexpected: DoesNotExist")
+    assert log.count("announce_widget[") == 2  # received, and failed: one task
+    assert "rolled-back" not in log
 
 
 def test_view_announces_its_widget_after_commit(example, cache_env):
-    with running_worker(example, env=cache_env) as log:
-        output = shell(example, VIEW, env=cache_env)
-        wait_for_log(log, "New widget: from-the-view", timeout=10)
+    output, log = run_until_logged(example, cache_env, VIEW, "New widget: from-the-view")
     assert output.split() == ["201", "['id']"]
-    assert "DoesNotExist" not in log.read_text()
+    assert "DoesNotExist" not in log

@@ -138,30 +138,48 @@ def _line(points: list[tuple[float, float]]) -> str:
     return f'<polyline points="{" ".join(f"{x:g},{y:g}" for x, y in points)}" style="{STYLE_LINE}"/>'
 
 
+def _box(x: float, y: float, width: int, height: float, lines: list[str]) -> str:
+    """A box with its label in the middle."""
+    return (f'<rect x="{x:g}" y="{y:g}" width="{width}" height="{height:g}" rx="6" style="{STYLE_BOX}"/>'
+            + _label(x + width / 2, y + height / 2, lines))
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float], direction: str, number: int) -> str:
+    """A straight arrow from one box to the next ("right" or "down"), its number half-way."""
+    (x0, y0), (x1, y1) = start, end
+    short = (x1 - 1, y1) if direction == "right" else (x1, y1 - 1)  # the head covers the last pixel
+    return _line([start, short]) + _head(x1, y1, direction) + _step((x0 + x1) / 2, (y0 + y1) / 2, number)
+
+
+def _boxes(wrapped: list[list[str]], width: int, height: float, gap: float, direction: str) -> list[str]:
+    """The boxes from the top left corner on, in a row ("right") or a column ("down"), each
+    joined to the next by an arrow numbered 1, 2, ..."""
+    out = []
+    for i, lines in enumerate(wrapped):
+        if direction == "right":
+            x, y = MARGIN + i * (width + gap), MARGIN
+            start, end = (x + width, y + height / 2), (x + width + gap, y + height / 2)
+        else:
+            x, y = MARGIN, MARGIN + i * (height + gap)
+            start, end = (x + width / 2, y + height), (x + width / 2, y + height + gap)
+        out.append(_box(x, y, width, height, lines))
+        if i + 1 < len(wrapped):
+            out.append(_arrow(start, end, direction, i + 1))
+    return out
+
+
 def draw_wide(labels: list[str], cycle: bool) -> tuple[str, float, float]:
     """Boxes in a row; the arrow back to the first box runs underneath. Returns (svg body, width, height)."""
     wrapped = [wrap(label, BOX_WIDTH - 16) for label in labels]
     box_h = 16 + max(len(lines) for lines in wrapped) * LINE_HEIGHT
-    mid = MARGIN + box_h / 2
-    out, number = [], 0
-    for i, lines in enumerate(wrapped):
-        x = MARGIN + i * (BOX_WIDTH + GAP)
-        out.append(f'<rect x="{x:g}" y="{MARGIN:g}" width="{BOX_WIDTH}" height="{box_h:g}" rx="6" '
-                   f'style="{STYLE_BOX}"/>')
-        out.append(_label(x + BOX_WIDTH / 2, mid, lines))
-        if i + 1 < len(labels):
-            number += 1
-            start, end = x + BOX_WIDTH, x + BOX_WIDTH + GAP
-            out += [_line([(start, mid), (end - 1, mid)]), _head(end, mid, "right"),
-                    _step((start + end) / 2, mid, number)]
+    out = _boxes(wrapped, BOX_WIDTH, box_h, GAP, "right")
     height = 2 * MARGIN + box_h
-    if cycle:
-        number += 1
+    if cycle:  # the last arrow, numbered after the others
         bottom, low = MARGIN + box_h, MARGIN + box_h + 30
         first_x = MARGIN + BOX_WIDTH / 2
         last_x = MARGIN + (len(labels) - 1) * (BOX_WIDTH + GAP) + BOX_WIDTH / 2
         out += [_line([(last_x, bottom), (last_x, low), (first_x, low), (first_x, bottom + 1)]),
-                _head(first_x, bottom, "up"), _step((first_x + last_x) / 2, low, number)]
+                _head(first_x, bottom, "up"), _step((first_x + last_x) / 2, low, len(labels))]
         height = low + RADIUS + MARGIN
     width = 2 * MARGIN + len(labels) * BOX_WIDTH + (len(labels) - 1) * GAP
     return "".join(out), width, height
@@ -172,27 +190,16 @@ def draw_narrow(labels: list[str], cycle: bool) -> tuple[str, float, float]:
     wrapped = [wrap(label, NARROW_BOX_WIDTH - 16) for label in labels]
     box_h = 16 + max(len(lines) for lines in wrapped) * LINE_HEIGHT
     gap = 44
-    x, centre = MARGIN, MARGIN + NARROW_BOX_WIDTH / 2
-    out, number = [], 0
-    for i, lines in enumerate(wrapped):
-        y = MARGIN + i * (box_h + gap)
-        out.append(f'<rect x="{x:g}" y="{y:g}" width="{NARROW_BOX_WIDTH}" height="{box_h:g}" rx="6" '
-                   f'style="{STYLE_BOX}"/>')
-        out.append(_label(centre, y + box_h / 2, lines))
-        if i + 1 < len(labels):
-            number += 1
-            start, end = y + box_h, y + box_h + gap
-            out += [_line([(centre, start), (centre, end - 1)]), _head(centre, end, "down"),
-                    _step(centre, (start + end) / 2, number)]
+    out = _boxes(wrapped, NARROW_BOX_WIDTH, box_h, gap, "down")
     height = 2 * MARGIN + len(labels) * box_h + (len(labels) - 1) * gap
     width = 2 * MARGIN + NARROW_BOX_WIDTH
-    if cycle:
-        number += 1
-        right, far = x + NARROW_BOX_WIDTH, x + NARROW_BOX_WIDTH + 34
+    if cycle:  # the last arrow, numbered after the others
+        right = MARGIN + NARROW_BOX_WIDTH
+        far = right + 34
         first_y = MARGIN + box_h / 2
         last_y = MARGIN + (len(labels) - 1) * (box_h + gap) + box_h / 2
         out += [_line([(right, last_y), (far, last_y), (far, first_y), (right + 1, first_y)]),
-                _head(right, first_y, "left"), _step(far, (first_y + last_y) / 2, number)]
+                _head(right, first_y, "left"), _step(far, (first_y + last_y) / 2, len(labels))]
         width = far + RADIUS + MARGIN
     return "".join(out), width, height
 
