@@ -645,7 +645,8 @@ def test_terms_accept_inflections_and_compounds(tmp_path, capsys):
         entry("The task name", "태스크의 이름", 7),  # 의 between the parts
         entry("Remove the periodic tasks.", "반복 태스크를 지웁니다.", 9),  # a different term
     )
-    assert run(capsys, path) == (1, [terms_report(path, "Remove the periodic tasks.", "periodic task", "주기적 태스크")])
+    report = terms_report(path, "Remove the periodic tasks.", "periodic task", "주기적 태스크")
+    assert run(capsys, path) == (1, [report])
 
 
 def test_terms_in_the_text_of_a_term_role_are_checked(tmp_path, capsys):
