@@ -7,6 +7,8 @@ import os
 import secrets
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,7 @@ from tools.processes import (  # noqa: F401 (re-exported for the tests)
     copy_example,
     example_env,
     free_port,
+    kill,
     manage,
     own_redis,
     port_open,
@@ -39,6 +42,28 @@ def missing(reason):
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set: a missing piece fails the run)")
     pytest.skip(reason)
+
+
+_migrated = {}
+
+
+def migrate(example_dir, env=None):
+    """``manage.py migrate`` for a scratch copy of the example.
+
+    On SQLite (no DJANGO_DATABASE_URL), the copy gets a database migrated once
+    per session, instead of running all the migrations again (about 4 s each
+    time); the reader's own ``migrate`` is run by the tests that replay the pages.
+    """
+    if env and env.get("DJANGO_DATABASE_URL"):
+        manage(example_dir, "migrate", env=env)
+        return
+    if "db" not in _migrated:
+        folder = Path(tempfile.mkdtemp(prefix="guide-migrated-"))
+        copy_example(folder / "example")
+        manage(folder / "example", "migrate")
+        _migrated["db"] = folder / "example" / "db.sqlite3"
+    target = Path(env.get("DJANGO_SQLITE_PATH", "")) if env and env.get("DJANGO_SQLITE_PATH") else None
+    shutil.copyfile(_migrated["db"], target or Path(example_dir) / "db.sqlite3")
 
 
 @pytest.fixture

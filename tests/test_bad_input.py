@@ -8,7 +8,7 @@ the cause is fixed.
 
 import pytest
 
-from conftest import REDIS_PASSWORD, one_error_line, refused_worker
+from conftest import REDIS_PASSWORD, migrate, one_error_line, refused_worker
 from tools.processes import example_env, free_port, manage, running_worker, shell, wait_for_log
 
 QUEUE_FIVE = "from demoapp.tasks import add; print(' '.join(add.delay(i, i).id for i in range(5)))"
@@ -48,7 +48,7 @@ def test_malformed_broker_url(example, url, expected):
 def test_unreachable_broker(example, url, shown):
     port = free_port()
     env = example_env(CELERY_BROKER_URL=url.format(password=REDIS_PASSWORD, port=port))
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     line = one_error_line(refused_worker(example, env))
     assert line.startswith(f"Error: cannot reach the broker at {shown.format(port=port)}: ")
     assert line.endswith("Is the server running, and is CELERY_BROKER_URL right?")
@@ -102,7 +102,7 @@ def broker_env(request):
 
 
 def test_unknown_task_name(example, broker_env):
-    manage(example, "migrate", env=broker_env)
+    migrate(example, env=broker_env)
     with running_worker(example, env=broker_env) as log:
         # The sender learns of it from the result; the tasks around it run.
         assert shell(example, SEND_UNKNOWN, env=broker_env).split() == ["2", "4", "NotRegistered", "'no.such.task'"]

@@ -8,7 +8,7 @@ import re
 import subprocess
 import time
 
-from conftest import PYTHON, example_env, manage, running_worker
+from conftest import PYTHON, example_env, migrate, running_worker
 
 PRODUCERS = 2
 PER_PRODUCER = 1500
@@ -27,7 +27,7 @@ for i in range({n}):
 def test_no_message_lost_or_crash(example):
     # Poll as fast as possible, to make a half-written message as likely as it gets.
     env = example_env(DJANGO_SETTINGS_MODULE="proj.settings", CELERY_BROKER_POLLING_INTERVAL="0.001")
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     expected = {f"stress-{p}-{i}" for p in range(PRODUCERS) for i in range(PER_PRODUCER)}
 
     with running_worker(example, env=env, args=("-l", "INFO", "-c", "2")) as log:

@@ -16,6 +16,7 @@ from conftest import (
     copy_example,
     example_env,
     manage,
+    migrate,
     port_open,
     postgres_database,
     running_worker,
@@ -167,7 +168,7 @@ def worker(tmp_path_factory):
     add_settings(example, 'DATABASES["default"]["CONN_MAX_AGE"] = 600')
     with postgres_database() as url:
         env = example_env(DJANGO_DATABASE_URL=url)
-        manage(example, "migrate", env=env)
+        migrate(example, env=env)
         with running_worker(example, env=env, args=("-l", "INFO", "-c", "1")) as log:
             yield example, env, url, log
 
@@ -338,7 +339,7 @@ print(sum(isinstance(r, Exception) for r in results))
 def test_two_sqlite_writers_at_once(example, settings, failures):
     add_tasks(example)
     add_settings(example, settings)
-    manage(example, "migrate")
+    migrate(example)
     with running_worker(example, args=("-l", "INFO", "-c", "2")) as log:
         started = time.monotonic()
         output = shell(example, TWO_WRITERS)

@@ -33,7 +33,7 @@ import pytest
 from conftest import (
     CELERY,
     example_env,
-    manage,
+    migrate,
     running,
     shell,
 )
@@ -140,7 +140,7 @@ def kill_group(process):
 
 def kill_and_restart(example_dir, env, drained):
     """Queue the tasks, kill the first worker mid-run, let a second one finish; return the figures."""
-    manage(example_dir, "migrate", env=env)
+    migrate(example_dir, env=env)
     shell(example_dir, SEND.format(n=TASKS), env=env)
     expected = {f"work-{i}" for i in range(TASKS)}
 
@@ -248,7 +248,7 @@ def any_broker_env(request):
 def test_a_killed_pool_process_gives_its_task_back(example, any_broker_env):
     """reject_on_worker_lost: only the processes running tasks die (out of memory, say)."""
     env = any_broker_env
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     shell(example, SEND.format(n=100), env=env)
     expected = {f"work-{i}" for i in range(100)}
 
@@ -276,7 +276,7 @@ def test_embedded_worker_stalls_when_an_idle_pool_process_is_killed(example):
     or RabbitMQ each process has its own pipe, and the worker carries on.)
     """
     env = embedded_env()
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with worker(example, env, "worker.log") as (process, log):
         kill_pool_processes(process)
         wait_for(lambda: "exited with 'signal 9 (SIGKILL)'" in text(log), "lost process", process, log)

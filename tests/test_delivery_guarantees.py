@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CELERY, example_env, free_port, manage, port_open, running, shell
+from conftest import CELERY, example_env, free_port, migrate, port_open, running, shell
 
 TEST_TASKS = '''
 
@@ -81,11 +81,14 @@ def wait_until(condition, what, timeout=30, process=None, log=None):
         time.sleep(0.05)
 
 
-def worker(example_dir, env, name, concurrency=1):
-    """A worker named ``name``, logging to ``name``.log; yields (process, log)."""
+def worker(example_dir, env, name, concurrency=1, warm=False):
+    """A worker named ``name``, logging to ``name``.log; yields (process, log).
+
+    The block's end kills it, or with ``warm`` makes a warm shutdown (SIGTERM).
+    """
     command = [CELERY, "-A", "proj", "worker", "-l", "INFO", "-c", str(concurrency),
                "--without-mingle", "-n", f"{name}@%h"]
-    return running(command, example_dir, env, log_name=f"{name}.log")
+    return running(command, example_dir, env, log_name=f"{name}.log", warm=warm)
 
 
 def kill_group(process):
@@ -111,7 +114,7 @@ def redis_env(example, redis_server):
     client.flushdb()
     add_test_tasks(example)
     env = example_env(CELERY_BROKER_URL=url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     return env, client
 
 
@@ -289,7 +292,7 @@ def test_a_third_sigquit_ends_a_soft_shutdown_at_once(example, redis_env):
 
 def test_warm_shutdown_gives_a_countdown_back_at_once(example, redis_env):
     env, client = redis_env
-    with worker(example, env, "stopped") as (process, stopped):
+    with worker(example, env, "stopped", warm=True) as (process, stopped):
         shell(example, COUNTDOWN, env=env)
         wait_until(lambda: count(stopped, "[held] received"), "delivery", process=process, log=stopped)
     # The block's end was a warm shutdown (SIGTERM).
@@ -430,7 +433,7 @@ def test_rabbitmq_gives_a_killed_worker_s_message_back_at_once(example, short_co
     url = short_consumer_timeout
     add_test_tasks(example)
     env = example_env(CELERY_BROKER_URL=url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with worker(example, env, "first") as (process, first):
         ready_messages(url, purge=True)
         shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((1,), task_id='nap')", env=env)
@@ -460,7 +463,7 @@ def test_rabbitmq_closes_the_channel_of_a_message_held_past_the_consumer_timeout
     print("RabbitMQ", rabbitmq_version(url))
     add_test_tasks(example)
     env = example_env(CELERY_BROKER_URL=url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with worker(example, env, "worker") as (process, log):
         ready_messages(url, purge=True)
         shell(example, send, env=env)

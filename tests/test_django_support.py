@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import example_env, manage, running_worker, shell
+from conftest import example_env, migrate, running_worker, shell
 
 TASK_CLASSES = """
 from celery import Task, shared_task
@@ -49,7 +49,7 @@ def noisy_check(app_configs, **kwargs):
 
 @pytest.mark.parametrize("skip", [False, True])
 def test_worker_runs_djangos_system_checks_and_ignores_them(example, skip):
-    manage(example, "migrate")
+    migrate(example)
     with open(example / "demoapp" / "models.py", "a") as models:
         models.write(NOISY_CHECK)
     env = example_env(**({"CELERY_SKIP_CHECKS": "1"} if skip else {}))
@@ -59,7 +59,7 @@ def test_worker_runs_djangos_system_checks_and_ignores_them(example, skip):
 
 
 def test_eager_results_stored_only_when_asked(example):
-    manage(example, "migrate")
+    migrate(example)
     with open(example / "proj" / "settings.py", "a") as settings:
         settings.write("\nCELERY_TASK_ALWAYS_EAGER = True\nCELERY_TASK_STORE_EAGER_RESULT = True\n")
     stored = shell(example, "from django_celery_results.models import TaskResult\n"

@@ -6,7 +6,7 @@ embedded broker with PostgreSQL as Django's database.
 
 import pytest
 
-from conftest import example_env, manage, running_worker, shell, wait_for_log
+from conftest import example_env, manage, migrate, running_worker, shell, wait_for_log
 
 SEND_AND_WAIT = (
     "from django.db import connection; from demoapp.tasks import add; "
@@ -47,7 +47,7 @@ def test_readers_flow(example, broker_env):
 
 
 def test_orm_tasks_take_primary_keys(example):
-    manage(example, "migrate")
+    migrate(example)
     code = (
         "from demoapp.models import Widget; from demoapp.tasks import count_widgets, rename_widget; "
         "w = Widget.objects.create(name='old'); "
@@ -60,7 +60,7 @@ def test_orm_tasks_take_primary_keys(example):
 
 
 def test_debug_task_reports_its_request(example):
-    manage(example, "migrate")
+    migrate(example)
     code = "from proj.celery import debug_task; print(debug_task.delay().id)"
     with running_worker(example) as log:
         task_id = shell(example, code).strip()

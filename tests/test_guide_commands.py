@@ -7,8 +7,10 @@ marked ``guide-commands: new-project`` are replayed on a new project by
 test_reader_project.py instead), in a
 shell environment carried from command to command (``cd``, ``export`` and
 ``source .venv/bin/activate`` are followed). Long-running
-commands (a worker, beat) start in the background, are checked to come up,
-and stop at the end of their page, like a terminal the reader closes.
+commands (a worker, beat, Flower) start in the background, are checked to come up,
+and stop at the end of their page, like a terminal the reader closes; what
+the page exported goes with them. A page that exports a URL of the machine's
+Redis (``redis://localhost:6379``) gets a Redis server of the tests' own instead.
 """
 import contextlib
 import os
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_example, example_env, free_port, running
+from conftest import REDIS_MISSING, ROOT, copy_example, example_env, free_port, missing, own_redis, running
 from tools.pages import DOCS, blocks, front_matter, pages_in_order
 
 # Commands that keep running (by the words they contain), and the log line that says they are up.
@@ -27,7 +29,10 @@ BACKGROUND = {
     ("celery", "worker"): "ready.",
     ("celery", "beat"): "beat: Starting...",
     ("make", "livehtml"): "Serving on",
+    ("celery", "flower"): "Visit me at",
 }
+# The machine's Redis, as pages name it; the tests use a server of their own instead.
+MACHINE_REDIS = "redis://localhost:6379"
 # Commands a container cannot run, each with the reason; nothing else is skipped.
 NOT_RUNNABLE = {
     "sudo systemctl": "systemd is not running in the test environment",
@@ -51,14 +56,22 @@ class Reader:
         self.cwd = home
         self.env = example_env(PATH=f"{Path(os.sys.executable).parent}:{os.environ['PATH']}")
         self.env["LIVEHTML_PORT"] = str(free_port())
+        self.env["FLOWER_PORT"] = str(free_port())
         self.background = contextlib.ExitStack()
+        self.servers = contextlib.ExitStack()  # kept until the last page
+        self.redis_url = None
 
     def run(self, command):
         words = shlex.split(command)
         if words[0] == "cd":
             self.cwd = (self.cwd / words[1]).resolve()
         elif words[0] == "export":
-            name, _, value = words[1].partition("=")
+            name = words[1].partition("=")[0]
+            # As the reader's shell does: $(...) and variables in the value are expanded.
+            value = subprocess.run(["bash", "-c", f'{command} && printf %s "${name}"'], cwd=self.cwd,
+                                   env=self.env, capture_output=True, text=True, check=True).stdout
+            if value.startswith(MACHINE_REDIS):
+                value = self.own_redis() + value[len(MACHINE_REDIS):]
             self.env[name] = value
         elif words[:1] == ["source"] and words[1].endswith("bin/activate"):
             venv = (self.cwd / words[1]).parent.parent
@@ -72,6 +85,15 @@ class Reader:
                 capture_output=True, text=True, timeout=600,
             )
             assert result.returncode == 0, f"$ {command}\n{result.stdout}\n{result.stderr}"
+
+    def own_redis(self):
+        """The URL of a Redis server of the tests' own, started on first use."""
+        if self.redis_url is None:
+            if shutil.which("redis-server") is None:
+                missing(REDIS_MISSING)
+            port = self.servers.enter_context(own_redis(self.cwd.parent))
+            self.redis_url = f"redis://127.0.0.1:{port}"
+        return self.redis_url
 
     def start(self, command, words):
         ready = next(text for key, text in BACKGROUND.items() if set(key) <= set(words))
@@ -92,6 +114,7 @@ def reader(tmp_path_factory):
     session.run("python manage.py migrate")
     yield session
     session.close_terminals()
+    session.servers.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +131,7 @@ def contributor(tmp_path_factory):
     session = Reader(home)
     yield session
     session.close_terminals()
+    session.servers.close()
 
 
 PAGES = [page for page in pages_in_order() if commands(page) and where_commands_run(page) != "new-project"]
@@ -120,6 +144,7 @@ def test_the_guide_has_commands():
 @pytest.mark.parametrize("page", PAGES)
 def test_page_commands(request, page):
     reader = request.getfixturevalue("contributor" if where_commands_run(page) == "repository" else "reader")
+    environment = dict(reader.env)
     try:
         for command in commands(page):
             reason = next((why for prefix, why in NOT_RUNNABLE.items() if command.startswith(prefix)), None)
@@ -127,3 +152,4 @@ def test_page_commands(request, page):
                 reader.run(command)
     finally:
         reader.close_terminals()
+        reader.env = environment

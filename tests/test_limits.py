@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CELERY, celery, copy_example, example_env, manage, running, shell, wait_for_log
+from conftest import CELERY, celery, copy_example, example_env, migrate, running, shell, wait_for_log
 from tools.processes import child_processes
 
 SOFT, HARD = 1, 2  # the shared worker's global limits, in seconds
@@ -139,7 +139,7 @@ def shared(tmp_path_factory, redis_url):
         CELERY_WORKER_MAX_MEMORY_PER_CHILD=str(MEMORY_LIMIT),
         MP_LOG="1",  # the pool processes' own log lines, among them why one exits
     )
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with start_worker(example, env, "-c", "1") as (process, log):
         yield example, env, process, log
 
@@ -257,7 +257,7 @@ def test_the_memory_limit_replaces_the_process_after_the_task(shared):
 def embedded(tmp_path_factory):
     """A copy of the example on its embedded broker, migrated, for the workers of their own."""
     example = copy_example(tmp_path_factory.mktemp("limits-embedded") / "example")
-    manage(example, "migrate")
+    migrate(example)
     return example
 
 
@@ -319,7 +319,7 @@ def test_postgresql_statement_timeout(example, postgres_url):
     import psycopg
 
     env = example_env(DJANGO_DATABASE_URL=postgres_url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     assert shell(example, SHOW, env=env).strip() == "30s"
     assert shell(example, SHOW, env={**env, "DJANGO_STATEMENT_TIMEOUT": "0"}).strip() == "0"  # off
     env["DJANGO_STATEMENT_TIMEOUT"] = "1s"

@@ -2,7 +2,7 @@
 import time
 from contextlib import contextmanager
 
-from conftest import CELERY, manage, running, running_worker, shell, wait_for_log
+from conftest import CELERY, manage, migrate, running, running_worker, shell, wait_for_log
 
 DATABASE_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SCHEDULE = (
@@ -20,7 +20,7 @@ def running_beat(example_dir, *args):
 
 
 def test_setup_command_is_idempotent(example):
-    manage(example, "migrate")
+    migrate(example)
     first = manage(example, "setup_periodic_tasks").stdout
     assert first.strip() == "Created clear sessions: every 3600 seconds"
     again = manage(example, "setup_periodic_tasks").stdout
@@ -32,7 +32,7 @@ def test_setup_command_is_idempotent(example):
 
 
 def test_beat_sends_and_the_worker_runs(example):
-    manage(example, "migrate")
+    migrate(example)
     manage(example, "setup_periodic_tasks", "--every", "1")
     with running_worker(example) as worker_log:
         with running_beat(example, "--scheduler", DATABASE_SCHEDULER) as beat_log:
@@ -49,7 +49,7 @@ def test_beat_sends_and_the_worker_runs(example):
 
 def test_beat_installs_the_results_cleanup(example):
     """Beat adds Celery's nightly cleanup of expired results to the database schedule."""
-    manage(example, "migrate")
+    migrate(example)
     cleanup = (
         "from django_celery_beat.models import PeriodicTask; "
         "task = PeriodicTask.objects.filter(name='celery.backend_cleanup').first(); "
@@ -64,7 +64,7 @@ def test_beat_installs_the_results_cleanup(example):
 
 
 def test_time_zone_reset_clears_last_run(example):
-    manage(example, "migrate")
+    migrate(example)
     manage(example, "setup_periodic_tasks", "--every", "1")
     last_run = (
         "from django_celery_beat.models import PeriodicTask; "

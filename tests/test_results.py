@@ -1,5 +1,5 @@
 """Where results go, and how they are cleaned up ("Storing results")."""
-from conftest import example_env, manage, running_worker, shell
+from conftest import example_env, migrate, running_worker, shell
 
 ROUND_TRIP = """
 from django_celery_results.models import TaskResult
@@ -28,7 +28,7 @@ REMAINING = (
 
 def test_results_in_the_cache_are_shared_with_the_worker(example):
     env = example_env(DJANGO_SETTINGS_MODULE="proj.settings_cache")
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with running_worker(example, env=env):
         output = shell(example, ROUND_TRIP, env=env)
     # The Django process read what the worker wrote, and none of it is in the database.
@@ -37,14 +37,14 @@ def test_results_in_the_cache_are_shared_with_the_worker(example):
 
 
 def test_results_in_the_database_by_default(example):
-    manage(example, "migrate")
+    migrate(example)
     with running_worker(example):
         output = shell(example, ROUND_TRIP)
     assert output.split() == ["5", "TypeError", "2"]
 
 
 def test_cleanup_deletes_results_older_than_result_expires(example):
-    manage(example, "migrate")
+    migrate(example)
     shell(example, OLD_AND_NEW)
     shell(example, CLEANUP)
     assert shell(example, REMAINING).split() == ["new"]

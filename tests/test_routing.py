@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import CELERY, example_env, manage, running, shell, wait_for_log
+from conftest import CELERY, example_env, migrate, running, shell, wait_for_log
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def redis_env(example, redis_server):
     client = redis.Redis.from_url(url)
     client.flushdb()
     env = example_env(CELERY_BROKER_URL=url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     return env, client
 
 

@@ -16,7 +16,7 @@ from conftest import (
     EXAMPLE,
     REDIS_PASSWORD,
     example_env,
-    manage,
+    migrate,
     running,
     shell,
 )
@@ -82,7 +82,7 @@ def test_worker_unit_stops_with_a_soft_shutdown_within_its_grace_period(example)
 
 
 def test_worker_unit_command_runs_and_masks_the_password(example, production_env):
-    manage(example, "migrate", env=production_env)
+    migrate(example, env=production_env)
     with running(exec_start("celery.service"), example, production_env) as (process, log_path):
         sent = shell(example, "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))",
                      env=production_env)
@@ -101,7 +101,7 @@ def test_worker_unit_command_runs_and_masks_the_password(example, production_env
 
 
 def test_beat_unit_command_runs(example, production_env):
-    manage(example, "migrate", env=production_env)
+    migrate(example, env=production_env)
     command = exec_start("celerybeat.service")
     with running(command, example, production_env, ready="beat: Starting...", log_name="beat.log") as (_, log_path):
         pass

@@ -21,6 +21,7 @@ from conftest import (
     REDIS_PASSWORD,
     example_env,
     manage,
+    migrate,
     one_error_line,
     refused_worker,
     running_worker,
@@ -73,7 +74,7 @@ def broker_env(request):
 
 def test_worker_refuses_pickle(example, broker_env, tmp_path):
     marker = tmp_path / "pickle-was-run"
-    manage(example, "migrate", env=broker_env)
+    migrate(example, env=broker_env)
     with running_worker(example, env=broker_env) as log:
         shell(example, SEND_PICKLE.format(marker=str(marker)), env=broker_env)
         wait_for_log(log, REFUSED, timeout=20)
@@ -125,7 +126,7 @@ def test_debug_off_without_a_secret_key_is_one_line(example):
 def test_password_masked_in_the_banner(example, redis_with_password):
     url = f"redis://:{REDIS_PASSWORD}@127.0.0.1:{redis_with_password}/0"
     env = example_env(CELERY_BROKER_URL=url)
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     with running_worker(example, env=env) as log:
         assert shell(example, "from demoapp.tasks import add; print(add.delay(2, 3).get(timeout=10))",
                      env=env).split() == ["5"]
@@ -154,7 +155,7 @@ def test_password_masked_in_the_banner(example, redis_with_password):
 def test_password_masked_when_redis_refuses_it(example, redis_with_password):
     wrong = secrets.token_hex(16)
     env = example_env(CELERY_BROKER_URL=f"redis://:{wrong}@127.0.0.1:{redis_with_password}/0")
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     line = one_error_line(refused_worker(example, env))
     assert line.startswith(f"Error: cannot reach the broker at redis://:****@127.0.0.1:{redis_with_password}/0: ")
     assert re.search(r"password|auth", line, re.I), line

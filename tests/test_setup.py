@@ -1,7 +1,7 @@
 """The setup the guide describes ("Setting up a project"): the one-module app, the project's app."""
 import subprocess
 
-from conftest import CELERY, PYTHON, celery, example_env, manage, running, running_worker, wait_for_log
+from conftest import CELERY, PYTHON, celery, example_env, migrate, running, running_worker, wait_for_log
 
 SEND = "from tasks_app import add; print(add.name, add.delay(2, 3).get(timeout=10))"
 
@@ -36,7 +36,7 @@ def test_project_app_is_loaded_with_django(example):
 
 def test_worker_finds_the_apps_tasks(example):
     # The answer also shows that remote control reaches a worker on the embedded broker.
-    manage(example, "migrate")
+    migrate(example)
     with running_worker(example):
         listed = celery(example, "-A", "proj", "inspect", "registered", "--timeout", "5")
     assert listed.returncode == 0, listed.stdout + listed.stderr

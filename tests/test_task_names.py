@@ -8,7 +8,7 @@ import subprocess
 
 import celery
 
-from conftest import PYTHON, example_env, manage, running_worker, shell, wait_for_log
+from conftest import PYTHON, example_env, migrate, running_worker, shell, wait_for_log
 
 BOTH_PATHS = """
 import warnings
@@ -50,7 +50,7 @@ def test_one_module_imported_twice_gives_two_names(example):
 
 
 def test_worker_discards_a_task_sent_under_the_other_name(example):
-    manage(example, "migrate")
+    migrate(example)
     env = two_paths_env(example)
     with running_worker(example) as log:
         # Imported by the short path, the task is sent as "tasks.add"...

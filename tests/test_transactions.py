@@ -8,7 +8,7 @@ and the test could not read the result before committing.
 """
 import pytest
 
-from conftest import example_env, manage, running_worker, shell, wait_for_log
+from conftest import example_env, migrate, running_worker, shell, wait_for_log
 
 RACE = """
 from django.db import transaction
@@ -64,7 +64,7 @@ print(response.status_code, sorted(response.json()))
 @pytest.fixture
 def cache_env(example):
     env = example_env(DJANGO_SETTINGS_MODULE="proj.settings_cache")
-    manage(example, "migrate", env=env)
+    migrate(example, env=env)
     return env
 
 

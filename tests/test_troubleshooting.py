@@ -5,7 +5,7 @@ from conftest import (
     CELERY,
     celery,
     example_env,
-    manage,
+    migrate,
     running_worker,
     shell,
 )
@@ -19,7 +19,7 @@ def greet(name):
 
 
 def test_unregistered_task_until_the_worker_restarts(example):
-    manage(example, "migrate")
+    migrate(example)
     send = (
         "from demoapp.tasks import greet\n"
         "try:\n    greet.delay('Ada').get(timeout=10)\n"
@@ -68,7 +68,7 @@ def test_settings_ignored_without_the_namespace(example):
     report = celery(example, "-A", "proj", "report")
     # CELERY_BROKER_URL is not read: Celery's default broker, RabbitMQ on this machine.
     assert "settings -> transport:amqp " in report.stdout
-    manage(example, "migrate")
+    migrate(example)
     process = subprocess.Popen(
         [CELERY, "-A", "proj", "worker", "-l", "INFO"], cwd=example, env=example_env(),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
