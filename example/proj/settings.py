@@ -156,6 +156,15 @@ else:
         polling_interval=env_seconds("CELERY_BROKER_POLLING_INTERVAL", 0.05),
     )
 
+# [start-events]
+# Workers send an event for each step of each task (received, started,
+# succeeded, failed, retried), for monitors such as Flower: what -E does.
+CELERY_WORKER_SEND_TASK_EVENTS = True
+# The process that sends a task (Django) sends a "task-sent" event too, so
+# that a monitor also sees the tasks still waiting in the queue.
+CELERY_TASK_SEND_SENT_EVENT = True
+# [end-events]
+
 # [start-reliability]
 # [start-prefetch]
 # Each worker process reserves one message at a time: a long task does not
