@@ -5,7 +5,7 @@
   meanwhile, as ``manage.py queue_length`` (and ``redis-cli llen``) show.
 * A task's log line carries its name and ID; a plain logger's does not.
 * The example's ``task_failure`` handler: once per failure, in the pool
-  process, not on a retry.
+  process, not on a retry; twice, from the main process, at a hard time limit.
 * Task events and Flower, started with the page's command: 401 without the
   password; with it, the worker and the tasks with every event (a task sent
   before Flower started has no ``task-sent``); read-only; ``/metrics`` open.
@@ -146,6 +146,18 @@ import logging as plain_logging
 @shared_task
 def log_plainly():
     plain_logging.getLogger("demoapp.plain").warning("A plain logger's line")
+
+
+@shared_task
+def run_for(seconds):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            time.sleep(0.05)
+        except Exception:  # the soft time limit: go on, until the hard one
+            pass
 '''
 RUN_THEM = """
 import json
@@ -178,6 +190,12 @@ def test_task_log_lines_and_the_failure_handler(example, redis_url):
     migrate(example, env)
     with running_worker(example, env, args=("-l", "INFO", "-c", "1")) as log:
         ids = json.loads(shell(example, RUN_THEM, env=env, timeout=60).strip().splitlines()[-1])
+        # A task stopped at its hard time limit (the soft one first: the worker
+        # starts the hard one's clock when the soft one fires).
+        send = "print(run_for.apply_async((10,), soft_time_limit=0.5, time_limit=1).id)"
+        stopped = shell(example, f"from demoapp.tasks import run_for\n{send}", env=env).strip()
+        wait_for_log(log, f"Hard time limit (1s) exceeded for demoapp.tasks.run_for[{stopped}]")
+        wait_for_log(log, "exited with 'signal 9 (SIGKILL)'")
         text = log.read_text()
 
     # get_task_logger: the default CELERY_WORKER_TASK_LOG_FORMAT, with the task's name and ID.
@@ -200,6 +218,8 @@ def test_task_log_lines_and_the_failure_handler(example, redis_url):
     assert f"Task demoapp.tasks.ask_service_by_hand[{ids['retried']}] retry:" in text
     assert alerts(ids["retried"]) == []
     assert [message for _, message in alerts(ids["out_of_retries"])] == ["TemporaryError('attempt 4 failed')"]
+    # The hard time limit: from the worker's main process, and (Celery 5.7) twice.
+    assert alerts(stopped) == [("MainProcess", "TimeLimitExceeded(1)")] * 2, "once now? update the guide"
 
 
 # --- Events and Flower -----------------------------------------------------------

@@ -243,8 +243,8 @@ from celery.signals import task_failure
 alerts = logging.getLogger("demoapp.alerts")
 
 
-# The worker calls this once for each task that fails for good (a retry is
-# not a failure). Call your error tracker here; the example logs one line.
+# The worker calls this for each task that fails for good (a retry is not a
+# failure). Call your error tracker here; the example logs one line.
 @task_failure.connect
 def alert_on_failure(sender, task_id, exception, **kwargs):
     alerts.error("%s[%s] failed: %r", sender.name, task_id, exception)
