@@ -38,6 +38,16 @@ def late_nap(seconds):
     _time.sleep(seconds)
 
 
+@shared_task(acks_late=True)
+def stubborn_nap(seconds):
+    # Sleeps on through its soft time limit, until the hard one kills it.
+    from celery.exceptions import SoftTimeLimitExceeded
+    try:
+        _time.sleep(seconds)
+    except SoftTimeLimitExceeded:
+        _time.sleep(seconds)
+
+
 @shared_task
 def early_nap(seconds):
     logger.info("Napping %s s", seconds)
@@ -308,10 +318,10 @@ def test_failures_and_time_limits_are_acknowledged_even_late(example, redis_env)
     """task_acks_on_failure_or_timeout is True by default: nothing comes back."""
     env, client = redis_env
     with worker(example, env, "worker", concurrency=2) as (process, log):
-        shell(example, "from demoapp.tasks import late_nap; "
-              "late_nap.apply_async((30,), task_id='too-long', time_limit=1); "
+        shell(example, "from demoapp.tasks import late_nap, stubborn_nap; "
+              "stubborn_nap.apply_async((30,), task_id='too-long', soft_time_limit=0.5, time_limit=1); "
               "late_nap.apply_async(('not a number',), task_id='failing')", env=env)
-        wait_until(lambda: count(log, "Hard time limit (", "exceeded for demoapp.tasks.late_nap[too-long]")
+        wait_until(lambda: count(log, "Hard time limit (", "exceeded for demoapp.tasks.stubborn_nap[too-long]")
                    and count(log, "[failing] raised unexpected: TypeError"), "both failures", process=process, log=log)
         wait_until(lambda: in_redis(client) == (0, 0), "acknowledgements", log=log)
     assert task_state(example, env, "too-long") == "FAILURE"

@@ -204,6 +204,17 @@ def test_the_soft_limit_lets_the_task_clean_up(shared, web, tmp_path):
     assert "Could not download" not in text.split(task_id, 1)[1]
 
 
+def test_a_hard_limit_alone_waits_for_the_soft_limit(shared, web, tmp_path):
+    """On Redis, the hard limit's timer starts only when the soft limit (here the global 1 s) passes."""
+    example, env, _, _ = shared
+    ((_, state, value),) = call(
+        example, env,
+        ("download_all_catching_everything", [[f"{web}/trickle?seconds=0.8"], str(tmp_path)], {"time_limit": 0.3}),
+    )
+    assert state == "SUCCESS"  # ran 0.8 s, past its hard limit of 0.3 s
+    assert (tmp_path / "0.download").read_bytes().startswith(b"xxxx")
+
+
 def test_the_hard_limit_kills_the_process_and_the_worker_goes_on(shared, web, tmp_path):
     example, env, worker, log = shared
     before = child_processes(worker.pid)
