@@ -6,8 +6,10 @@ they are imported here so that tests can take them from ``conftest``.
 import os
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,18 @@ def migrate(example_dir, env=None):
         _migrated["db"] = folder / "example" / "db.sqlite3"
     target = Path(env.get("DJANGO_SQLITE_PATH", "")) if env and env.get("DJANGO_SQLITE_PATH") else None
     shutil.copyfile(_migrated["db"], target or Path(example_dir) / "db.sqlite3")
+
+
+@contextmanager
+def database_write_lock(example_dir):
+    """Hold SQLite's write lock: tasks that write wait (up to 20 s, the example's timeout)."""
+    db = sqlite3.connect(Path(example_dir) / "db.sqlite3", isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        db.rollback()
+        db.close()
 
 
 @pytest.fixture

@@ -22,16 +22,15 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import time
 from collections import Counter
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from conftest import (
     CELERY,
+    database_write_lock,
     example_env,
     migrate,
     running,
@@ -92,18 +91,6 @@ def wait_for(condition, what, process, log, timeout=60):
         if time.monotonic() > deadline:
             raise AssertionError(f"no {what} after {timeout} s:\n{text(log)[-3000:]}")
         time.sleep(0.02)
-
-
-@contextmanager
-def database_write_lock(example_dir):
-    """Hold SQLite's write lock: tasks that write wait (up to 20 s, the example's timeout)."""
-    db = sqlite3.connect(Path(example_dir) / "db.sqlite3", isolation_level=None)
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        db.rollback()
-        db.close()
 
 
 def stop_mid_task(example_dir, process, log, kill, after=KILL_AFTER):

@@ -29,12 +29,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_delivery import database_write_lock
 
 from conftest import (
     REDIS_MISSING,
     REDIS_PASSWORD,
     ROOT,
+    database_write_lock,
     example_env,
     free_port,
     manage,
