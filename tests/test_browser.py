@@ -157,7 +157,10 @@ def test_root_page_loads_cleanly(visit):
     v = visit(locale="en-US")
     v.goto("index.html", wait_until="networkidle")
     assert v.page.url.endswith("/en/index.html")
-    assert not v.problems
+    # The root page leaves while it loads (location.replace in its head), which
+    # can cut its own request short; nothing else may fail.
+    root = v.page.url.removesuffix("en/index.html") + "index.html"
+    assert [p for p in v.problems if p != f"failed: {root} net::ERR_ABORTED"] == []
 
 
 def test_switcher_lands_on_the_same_page(visit):
