@@ -12,6 +12,8 @@ BUILDDIR    := _build
 SPHINXOPTS  ?= -W --keep-going
 SPHINXBUILD := $(BIN)/sphinx-build -c . $(SPHINXOPTS)
 PYTEST_ARGS ?=
+# The test files run on this many processes (pytest-xdist); each process has its own servers.
+PYTEST_JOBS ?= 2
 LIVEHTML_PORT ?= 8000
 
 .DEFAULT_GOAL := help
@@ -86,10 +88,10 @@ lint: $(BIN)/.installed ## Fast static checks: Python style, catalogs, page rule
 	$(BIN)/python -m tools.lint
 
 test: $(BIN)/.installed lint html doctest ## Everything: lint, both builds, doctests, pytest
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 test-times: $(BIN)/.installed ## Run the test suite and print its 15 slowest tests
-	$(BIN)/python -m pytest -q --durations=15 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile -q --durations=15 $(PYTEST_ARGS)
 
 test-matrix: $(BIN)/.installed ## Run the example, doctests and page replays on each version combination
 	$(BIN)/nox --noxfile noxfile.py
