@@ -13,10 +13,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "example"
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tools.processes import EXAMPLE, PYTHON, stop, wait_for_log  # noqa: E402 (the project's root, just added)
+
 _worker = {}
 
 
@@ -38,40 +40,25 @@ def ensure_worker():
     django.setup()
     call_command("migrate", verbosity=0)
 
-    log = open(scratch / "worker.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "proj", "worker", "-l", "INFO", "-c", "1"],
-        cwd=EXAMPLE,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    _worker.update(process=process, log=log, path=scratch / "worker.log")
-    wait_until_ready(process, scratch / "worker.log")
-
-
-def wait_until_ready(process, log_path, timeout=30):
-    from proj.celery import app
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"The worker exited at start:\n{log_path.read_text()}")
-        if app.control.ping(timeout=0.5):
-            return
-    raise RuntimeError(f"The worker did not answer within {timeout} s:\n{log_path.read_text()}")
+    log_path = scratch / "worker.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "proj", "worker", "-l", "INFO", "-c", "1"],
+            cwd=EXAMPLE, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    _worker.update(process=process)
+    try:
+        wait_for_log(log_path, "ready.", process)
+    except AssertionError as error:
+        stop_worker()
+        raise RuntimeError(f"The doctests' worker did not start: {error}") from None
 
 
 def stop_worker(app=None, exception=None):
+    """At the end of the build: a warm shutdown, so that the last tasks finish."""
     process = _worker.pop("process", None)
-    if process is None:
-        return
-    process.terminate()  # SIGTERM: the worker finishes its tasks and exits
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    _worker.pop("log").close()
+    if process is not None:
+        stop(process, timeout=20)
 
 
 def setup(app):
