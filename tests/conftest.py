@@ -35,6 +35,7 @@ from tools.processes import (  # noqa: F401 (re-exported for the tests)
     shell,
     stop,
     wait_for_log,
+    wait_until,
 )
 
 

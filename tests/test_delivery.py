@@ -32,9 +32,11 @@ from conftest import (
     CELERY,
     database_write_lock,
     example_env,
+    kill,
     migrate,
     running,
     shell,
+    wait_until,
 )
 
 TASKS = 200  # enough to kill the worker mid-run with tasks on both sides of the kill
@@ -83,21 +85,13 @@ def unfinished(log):
     return received(log) - {task_id for task_id, _ in successes(log)}
 
 
-def wait_for(condition, what, process, log, timeout=60):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process.poll() is not None:
-            raise AssertionError(f"worker exited with {process.returncode}:\n{text(log)[-3000:]}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout} s:\n{text(log)[-3000:]}")
-        time.sleep(0.02)
 
 
 def stop_mid_task(example_dir, process, log, kill, after=KILL_AFTER):
     """After some successes, catch both processes mid-task and ``kill`` (a function of the process)."""
-    wait_for(lambda: len(successes(log)) >= after, f"{after} successes", process, log)
+    wait_until(lambda: len(successes(log)) >= after, f"{after} successes", 60, process, log)
     with database_write_lock(example_dir):
-        wait_for(lambda: len(unfinished(log)) >= IN_FLIGHT, "tasks in flight", process, log)
+        wait_until(lambda: len(unfinished(log)) >= IN_FLIGHT, "tasks in flight", 60, process, log)
         time.sleep(0.3)  # both processes are now waiting for the lock, inside the task
         in_flight = unfinished(log)
         kill(process)
@@ -119,10 +113,6 @@ def wait_until_settled(logs, expected, drained, timeout=60):
         time.sleep(0.2)
 
 
-def kill_group(process):
-    """SIGKILL the worker and its pool processes at once."""
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 def kill_and_restart(example_dir, env, drained):
@@ -132,7 +122,7 @@ def kill_and_restart(example_dir, env, drained):
     expected = {f"work-{i}" for i in range(TASKS)}
 
     with worker(example_dir, env, "first.log") as (process, first):
-        in_flight = stop_mid_task(example_dir, process, first, kill_group)
+        in_flight = stop_mid_task(example_dir, process, first, kill)
     killed_at = time.monotonic()
     # Redis hands the unacknowledged messages out again once they are older
     # than the visibility timeout, when a worker starts or on its next sweep.
@@ -266,17 +256,17 @@ def test_embedded_worker_stalls_when_an_idle_pool_process_is_killed(example):
     migrate(example, env=env)
     with worker(example, env, "worker.log") as (process, log):
         kill_pool_processes(process)
-        wait_for(lambda: "exited with 'signal 9 (SIGKILL)'" in text(log), "lost process", process, log)
+        wait_until(lambda: "exited with 'signal 9 (SIGKILL)'" in text(log), "lost process", 60, process, log)
         time.sleep(1)  # the pool starts new processes
         shell(example, "from demoapp.tasks import add; [add.delay(i, i) for i in range(5)]", env=env)
         time.sleep(5)
         assert process.poll() is None
         assert "succeeded" not in text(log), "the worker ran tasks after all: the limit is gone"
         process.send_signal(signal.SIGTERM)
-        wait_for(lambda: "Restoring 2 unacknowledged message(s)" in text(log), "restored messages", process, log)
+        wait_until(lambda: "Restoring 2 unacknowledged message(s)" in text(log), "restored messages", 60, process, log)
         time.sleep(3)
         assert process.poll() is None, "the worker stopped by itself: the limit is gone"
-        kill_group(process)
+        kill(process)
     # Nothing was lost: a new worker runs the five tasks.
     with worker(example, env, "restarted.log") as (process, log):
-        wait_for(lambda: text(log).count("succeeded") == 5, "5 successes", process, log, timeout=30)
+        wait_until(lambda: text(log).count("succeeded") == 5, "5 successes", 30, process, log)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CELERY, example_env, free_port, migrate, port_open, running, shell
+from conftest import CELERY, example_env, free_port, kill, migrate, port_open, running, shell, wait_until
 
 TEST_TASKS = '''
 
@@ -81,14 +81,6 @@ def count(log, *parts):
     return sum(all(p in line for p in parts) for line in text(log).splitlines())
 
 
-def wait_until(condition, what, timeout=30, process=None, log=None):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"worker exited with {process.returncode} before {what}:\n{text(log)[-3000:]}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout} s" + (f":\n{text(log)[-3000:]}" if log else ""))
-        time.sleep(0.05)
 
 
 def worker(example_dir, env, name, concurrency=1, warm=False):
@@ -101,10 +93,6 @@ def worker(example_dir, env, name, concurrency=1, warm=False):
     return running(command, example_dir, env, log_name=f"{name}.log", warm=warm)
 
 
-def kill_group(process):
-    """SIGKILL the worker and its pool processes at once, as a lost machine would."""
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
 
 
 def succeeded(task_id):
@@ -166,7 +154,7 @@ def test_a_killed_worker_s_task_comes_back_after_the_visibility_timeout(example,
     with worker(example, env, "killed") as (process, killed):
         shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((2,), task_id='nap')", env=env)
         wait_until(lambda: count(killed, "[nap]: Napping"), "start", process=process, log=killed)
-        kill_group(process)
+        kill(process)
     assert in_redis(client) == (0, 1)
     overdue_at = delivered_at(client) + VISIBILITY
     # The next worker looks when it starts, then every second, and takes the
@@ -246,14 +234,14 @@ def test_warm_shutdown_killed_after_the_grace_period_waits_for_the_visibility_ti
         process.send_signal(signal.SIGTERM)
         with pytest.raises(subprocess.TimeoutExpired):  # a grace period of 3 s: the worker still waits
             process.wait(timeout=3)
-        kill_group(process)
+        kill(process)
     assert "Warm shutdown" in text(stopped)
     assert in_redis(client) == (0, 1)
     overdue_at = delivered_at(client) + 8
     with worker(example, env, "next") as (process, following):
         wait_until(lambda: count(following, "[long] received"), "redelivery", process=process, log=following)
         assert time.time() >= overdue_at
-        kill_group(process)
+        kill(process)
 
 
 @contextmanager
@@ -292,10 +280,7 @@ def test_a_third_sigquit_ends_a_soft_shutdown_at_once(example, redis_env):
             process.wait(timeout=2)
         process.send_signal(signal.SIGQUIT)
         process.wait(timeout=10)
-        try:  # the pool's processes, if the hard shutdown left any
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill(process)  # the pool's processes, if the hard shutdown left any
     print(f"worker gone {time.monotonic() - signalled:.1f} s after SIGTERM")
     assert time.monotonic() - signalled < 20
 
@@ -334,7 +319,7 @@ def test_reject_on_worker_lost_runs_a_task_that_kills_its_process_again_and_agai
         shell(example, "from demoapp.tasks import dies_rejected; dies_rejected.apply_async(task_id='oom')", env=env)
         # One run more than retry_on_worker_lost with max_retries=1 allows, below; it goes on.
         wait_until(lambda: count(log, "[oom]: Dying") >= 3, "3 runs", process=process, log=log)
-        kill_group(process)
+        kill(process)
     assert in_redis(client)[0] + in_redis(client)[1] == 1, "the message is still there, to run again"
 
 
@@ -448,7 +433,7 @@ def test_rabbitmq_gives_a_killed_worker_s_message_back_at_once(example, short_co
         ready_messages(url, purge=True)
         shell(example, "from demoapp.tasks import late_nap; late_nap.apply_async((1,), task_id='nap')", env=env)
         wait_until(lambda: count(first, "[nap]: Napping"), "start", process=process, log=first)
-        kill_group(process)
+        kill(process)
     killed_at = time.monotonic()
     wait_until(lambda: ready_messages(url) == 1, "the message back in the queue", timeout=5)
     print(f"back in the queue {time.monotonic() - killed_at:.2f} s after the kill")

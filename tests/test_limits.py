@@ -64,13 +64,6 @@ def process_that_ran(log, task_id):
     return found[0]
 
 
-def wait_until(condition, what, timeout=15):
-    deadline = time.monotonic() + timeout
-    while not (value := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout} s")
-        time.sleep(0.05)
-    return value
 
 
 class Server(BaseHTTPRequestHandler):

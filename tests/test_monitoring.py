@@ -23,7 +23,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -45,6 +44,7 @@ from conftest import (
     running_worker,
     shell,
     wait_for_log,
+    wait_until,
 )
 from tools.pages import DOCS, blocks
 
@@ -84,13 +84,6 @@ def bash(command, cwd, env, timeout=60):
                           timeout=timeout)
 
 
-def wait_until(condition, what, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no {what} after {timeout} s")
-        time.sleep(0.1)
-    return found
 
 
 # --- Health checks -------------------------------------------------------------

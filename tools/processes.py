@@ -127,6 +127,22 @@ def celery(cwd, *args, env=None, timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def wait_until(condition, what, timeout=30, process=None, log=None):
+    """Wait until ``condition()`` is true, and return its value; fail early if ``process`` exits.
+
+    ``log``, a path, is shown with the failure.
+    """
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        tail = f":\n{log.read_text(errors='replace')[-3000:]}" if log else ""
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"process exited with {process.returncode} before {what}{tail}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} after {timeout} s{tail}")
+        time.sleep(0.05)
+    return value
+
+
 def wait_for_log(log_path, text, process=None, timeout=30):
     """Wait until a line of the log contains every part of ``text`` (a string or a tuple)."""
     parts = (text,) if isinstance(text, str) else text
