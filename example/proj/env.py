@@ -41,30 +41,26 @@ def check_environment():
                 fail(f"{name} must be set when DJANGO_DEBUG is 0.")
 
 
-def env_seconds(name, default):
+def env_positive(name, default, convert, kind):
+    """A positive number from the environment (``convert`` is float or int), or ``default`` if unset."""
     value = env_str(name)
     if not value:
         return default
     try:
-        seconds = float(value)
+        number = convert(value)
     except ValueError:
-        seconds = -1
-    if seconds <= 0:
-        fail(f"{name} must be a positive number of seconds, not {value!r}.")
-    return seconds
+        number = 0
+    if number <= 0:
+        fail(f"{name} must be a positive {kind}, not {value!r}.")
+    return number
+
+
+def env_seconds(name, default):
+    return env_positive(name, default, float, "number of seconds")
 
 
 def env_count(name, default):
-    value = env_str(name)
-    if not value:
-        return default
-    try:
-        count = int(value)
-    except ValueError:
-        count = 0
-    if count <= 0:
-        fail(f"{name} must be a positive whole number, not {value!r}.")
-    return count
+    return env_positive(name, default, int, "whole number")
 
 
 def env_broker_url(name, default):
